@@ -1,0 +1,39 @@
+# Odoo 17 portal suite: `make run` serves Odoo with the suite, `make test` runs every test.
+# Both set up whatever is missing first (virtualenv, requirements, PostgreSQL, Odoo 17 itself).
+SHELL := /bin/bash
+ADDONS ?= access_right_template,user_dynamic_management,portal_field_access
+ODOO_PORT ?= 8069
+export SUITE_ADDONS = $(ADDONS)
+export ODOO_PORT
+
+.PHONY: run test test-addon setup lint shell clean help
+
+help:
+	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
+	@echo "make test   all tests (Odoo runner + tests/ with pytest) on a fresh database"
+	@echo "make test ADDONS=portal_field_access   one addon's tests"
+	@echo "make lint   pre-commit on every file"
+	@echo "make shell  odoo shell on the dev database"
+	@echo "make clean  stop and remove the private database cluster and the virtualenv"
+
+setup:
+	@tools/setup.sh
+
+run:
+	@tools/run.sh
+
+test: setup
+	@tools/pg.sh start
+	@trap 'tools/pg.sh stop' EXIT; .venv/bin/python tools/run_tests.py $(if $(filter-out $(ADDONS),access_right_template,user_dynamic_management,portal_field_access),--no-pytest,)
+
+shell: setup
+	@tools/pg.sh start
+	@tools/odoo.sh shell -d $${DEV_DB:-portal_suite_dev} --no-http
+
+lint:
+	@test -x .venv/bin/pre-commit || .venv/bin/python -m pip -q install pre-commit ruff pylint-odoo
+	@.venv/bin/pre-commit run --all-files
+
+clean:
+	-@tools/pg.sh stop
+	rm -rf .local .venv

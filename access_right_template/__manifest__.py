@@ -1,0 +1,20 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Access Right Templates",
+    "summary": "Archived template users whose groups a portal user receives when promoted to internal",
+    "version": "17.0.1.0.0",
+    "category": "Extra Tools",
+    "author": "Portal Suite contributors",
+    "website": "https://github.com/portal-suite/odoo-portal-suite",
+    "license": "LGPL-3",
+    "depends": ["base"],
+    "data": [
+        "security/access_right_template_security.xml",
+        "data/res_users_data.xml",
+        "views/res_users_views.xml",
+        "views/access_right_template_menus.xml",
+    ],
+    "demo": ["demo/res_users_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make run`: Odoo 17 with the suite installed on a demo database, served on http://localhost:$ODOO_PORT.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+"$SUITE_ROOT/tools/setup.sh"
+"$SUITE_ROOT/tools/pg.sh" start
+conf="$LOCAL_DIR/odoo.conf"; [ -f "$SUITE_ROOT/odoo.conf" ] && conf="$SUITE_ROOT/odoo.conf"
+
+stop_all() {
+    trap - INT TERM EXIT
+    if [ -n "${odoo_pid:-}" ] && kill -0 "$odoo_pid" 2>/dev/null; then
+        kill -INT "$odoo_pid" 2>/dev/null || true
+        wait "$odoo_pid" 2>/dev/null || true
+    fi
+    [ -f "$LOCAL_DIR/pg.started-by-us" ] && "$SUITE_ROOT/tools/pg.sh" stop
+    exit 0
+}
+trap stop_all INT TERM EXIT
+
+args=(-d "$DEV_DB" --db-filter="^$DEV_DB\$" --http-port="$ODOO_PORT")
+if ! "$VENV/bin/python" "$SUITE_ROOT/tools/dbutil.py" "$conf" exists "$DEV_DB"; then
+    log "creating database $DEV_DB with demo data and the suite's addons (first run only, ~2 min)"
+    "$SUITE_ROOT/tools/odoo.sh" -d "$DEV_DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn
+else
+    log "reusing database $DEV_DB"
+fi
+cat >&2 <<MSG
+
+  Odoo 17 with the suite:  http://localhost:$ODOO_PORT/web/login   (database $DEV_DB)
+  Demo logins:  administrator  admin / admin
+                portal user    portal / portal   (may switch to internal, see /my)
+  Ctrl-C stops Odoo, then the database.
+
+MSG
+"$SUITE_ROOT/tools/odoo.sh" "${args[@]}" &
+odoo_pid=$!
+wait "$odoo_pid"
