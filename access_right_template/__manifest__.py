@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Access Right Templates",
-    "summary": "Archived template users whose groups a portal user receives when promoted to internal",
+    "summary": "Archived template users whose groups a portal user receives "
+    "when promoted to internal",
     "version": "17.0.1.0.0",
     "category": "Extra Tools",
     "author": "Portal Suite contributors",

@@ -1,8 +1,8 @@
-"""Small database helpers for the tooling, using Odoo's own configuration and connection code.
+"""Database helpers for the tooling, using Odoo's configuration and connection code.
 
-    python tools/dbutil.py CONF exists DB   -> exit 0 when DB exists
-    python tools/dbutil.py CONF drop DB     -> drops DB (and its filestore) if it exists
-    python tools/dbutil.py CONF freeport    -> prints a free TCP port on localhost
+python tools/dbutil.py CONF exists DB   -> exit 0 when DB exists
+python tools/dbutil.py CONF drop DB     -> drops DB (and its filestore) if it exists
+python tools/dbutil.py CONF freeport    -> prints a free TCP port on localhost
 """
 
 import socket

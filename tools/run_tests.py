@@ -1,10 +1,12 @@
-"""`make test`: every addon's tests through Odoo's runner, then the top-level black-box tests with pytest.
+"""`make test`: every addon's tests through Odoo's runner, then tests/ with pytest.
 
-Odoo part: a fresh database (no demo data), the suite's addons installed with --test-enable, at_install and
-post_install tests of those addons (browser tours included). A skipped test counts as a failure: a tour that
-cannot find Chromium must not pass silently. Any ERROR/CRITICAL log line is a failure too (as in OCA CI).
+Odoo part: a fresh database (no demo data), the suite's addons installed with
+--test-enable, at_install and post_install tests of those addons (browser tours
+included). A skipped test counts as a failure: a tour that cannot find Chromium must
+not pass silently. Any ERROR/CRITICAL log line is a failure too (as in OCA CI).
 
-The last line printed is "N passed, N failed" over both parts; the exit status is non-zero on any failure.
+The last line printed is "N passed, N failed" over both parts; the exit status is
+non-zero on any failure.
 """
 
 import argparse
@@ -16,9 +18,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.environ.get("LOCAL_DIR", os.path.join(ROOT, ".local"))
-VENV_PY = os.path.join(os.environ.get("VENV", os.path.join(ROOT, ".venv")), "bin", "python")
+VENV_PY = os.path.join(
+    os.environ.get("VENV", os.path.join(ROOT, ".venv")), "bin", "python"
+)
 
-RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+RESULT_RE = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
 SKIP_RE = re.compile(r"\bskipped (\S+) : (.*)")
 BAD_LOG_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -30,7 +36,10 @@ def conf_path():
 
 def run_odoo_tests(addons, test_tags, db):
     conf = conf_path()
-    subprocess.run([VENV_PY, os.path.join(ROOT, "tools", "dbutil.py"), conf, "drop", db], check=True)
+    subprocess.run(
+        [VENV_PY, os.path.join(ROOT, "tools", "dbutil.py"), conf, "drop", db],
+        check=True,
+    )
     port = subprocess.run(
         [VENV_PY, os.path.join(ROOT, "tools", "dbutil.py"), conf, "freeport"],
         check=True,
@@ -53,9 +62,12 @@ def run_odoo_tests(addons, test_tags, db):
     log_path = os.path.join(LOCAL, "test-odoo.log")
     tests = failed = errors = 0
     skipped, bad_lines = [], []
-    with open(log_path, "w") as log, subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    ) as proc:
+    with (
+        open(log_path, "w") as log,
+        subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        ) as proc,
+    ):
         for line in proc.stdout:
             sys.stdout.write(line)
             log.write(line)
@@ -66,16 +78,21 @@ def run_odoo_tests(addons, test_tags, db):
             elif BAD_LOG_RE.match(line):
                 bad_lines.append(line.rstrip())
     rc = proc.returncode
-    print(f"\nOdoo runner: {tests} tests, {failed} failed, {errors} error(s), {len(skipped)} skipped (rc={rc})")
+    print(
+        f"\nOdoo runner: {tests} tests, {failed} failed, {errors} error(s), "
+        f"{len(skipped)} skipped (rc={rc})"
+    )
     for s in skipped:
         print(f"  SKIPPED (counted as failure): {s}")
     if bad_lines and not (failed or errors):
-        print(f"  {len(bad_lines)} ERROR/CRITICAL log line(s) outside failing tests, e.g.:")
+        print(f"  {len(bad_lines)} ERROR/CRITICAL log line(s) outside tests, e.g.:")
         for line in bad_lines[:10]:
             print("   ", line[:300])
     bad = failed + errors + len(skipped)
     if not bad and (rc or bad_lines or not tests):
-        bad = 1  # install failure, an error logged outside a test, or no test ran at all
+        bad = (
+            1  # install failure, an error logged outside a test, or no test ran at all
+        )
     return tests - min(tests, failed + errors + len(skipped)), bad
 
 
@@ -83,6 +100,7 @@ def run_pytest(paths, db):
     env = dict(os.environ, SUITE_TEST_DB=db, SUITE_ODOO_CONF=conf_path())
     out = subprocess.run(
         [VENV_PY, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfEs", *paths],
+        check=False,
         cwd=ROOT,
         env=env,
         text=True,
@@ -91,7 +109,10 @@ def run_pytest(paths, db):
     )
     sys.stdout.write(out.stdout)
     summary = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
-    counts = {k: int(n) for n, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", summary)}
+    counts = {
+        k: int(n)
+        for n, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", summary)
+    }
     passed = counts.get("passed", 0)
     bad = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
     bad += counts.get("skipped", 0)
@@ -103,10 +124,16 @@ def run_pytest(paths, db):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addons", default=os.environ.get("SUITE_ADDONS"))
-    parser.add_argument("--tags", help="Odoo --test-tags (default: /<addon> for each addon)")
+    parser.add_argument(
+        "--tags", help="Odoo --test-tags (default: /<addon> for each addon)"
+    )
     parser.add_argument("--db", default=os.environ.get("TEST_DB", "portal_suite_test"))
-    parser.add_argument("--no-pytest", action="store_true", help="only the Odoo runner part")
-    parser.add_argument("--pytest-only", action="store_true", help="only the top-level pytest part")
+    parser.add_argument(
+        "--no-pytest", action="store_true", help="only the Odoo runner part"
+    )
+    parser.add_argument(
+        "--pytest-only", action="store_true", help="only the top-level pytest part"
+    )
     parser.add_argument("pytest_paths", nargs="*", default=["tests"])
     args = parser.parse_args()
     addons = args.addons

@@ -19,7 +19,8 @@ class ResUsers(models.Model):
         string="Access Right Template",
         copy=False,
         groups=TEMPLATE_MANAGER_GROUP,
-        help="This archived user only holds access rights: its groups are given to portal users "
+        help="This archived user only holds access rights: its groups are given to "
+        "portal users "
         "when they are promoted to internal users. It can never log in.",
     )
     is_default_access_right_template = fields.Boolean(
@@ -33,7 +34,8 @@ class ResUsers(models.Model):
         string="Allows administration rights",
         copy=False,
         groups=TEMPLATE_MANAGER_GROUP,
-        help="Tick to accept that this template grants Administration (Access Rights or Settings) "
+        help="Tick to accept that this template grants Administration "
+        "(Access Rights or Settings) "
         "rights: a portal user promoted with it could then change any user's rights.",
     )
     switch_template_id = fields.Many2one(
@@ -53,7 +55,8 @@ class ResUsers(models.Model):
         # exactly one default template, also under concurrent writes
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS res_users_access_right_template_one_default
+            CREATE UNIQUE INDEX IF NOT EXISTS
+                res_users_access_right_template_one_default
                 ON res_users ((TRUE)) WHERE is_default_access_right_template
             """
         )
@@ -71,9 +74,16 @@ class ResUsers(models.Model):
     )
     def _check_access_right_template(self):
         for user in self.sudo():
-            if user.is_default_access_right_template and not user.is_access_right_template:
+            if (
+                user.is_default_access_right_template
+                and not user.is_access_right_template
+            ):
                 raise ValidationError(
-                    _("Only an access right template can be the default template (user %s).", user.name)
+                    _(
+                        "Only an access right template can be the default template "
+                        "(user %s).",
+                        user.name,
+                    )
                 )
             if user.is_access_right_template:
                 user._access_right_template_validate()
@@ -84,7 +94,10 @@ class ResUsers(models.Model):
             template = user.switch_template_id
             if template and not template.is_access_right_template:
                 raise ValidationError(
-                    _("%(template)s is not an access right template.", template=template.name)
+                    _(
+                        "%(template)s is not an access right template.",
+                        template=template.name,
+                    )
                 )
             if template and template == user:
                 raise ValidationError(_("A user cannot be their own template."))
@@ -100,22 +113,33 @@ class ResUsers(models.Model):
                 self._access_right_template_check_no_password(vals)
                 # a template never logs in: it is born archived
                 vals["active"] = False
-        new_defaults = sum(1 for vals in vals_list if vals.get("is_default_access_right_template"))
+        new_defaults = sum(
+            1 for vals in vals_list if vals.get("is_default_access_right_template")
+        )
         if new_defaults:
             self._access_right_template_unset_default(new_defaults)
-        # Core archives the partner of a user created archived, after checking that no *active* user uses
-        # it; with active_test=False (the templates menu) that check would see the new template itself.
+        # Core archives the partner of a user created archived, after checking that
+        # no *active* user uses it; with active_test=False (the templates menu) that
+        # check would see the new template itself.
         return super(ResUsers, self.with_context(active_test=True)).create(vals_list)
 
     def write(self, vals):
-        if "password" in vals and vals["password"]:
-            if any(self.sudo().mapped("is_access_right_template")) or vals.get("is_access_right_template"):
-                self._access_right_template_check_no_password(vals)
+        if vals.get("password") and (
+            vals.get("is_access_right_template")
+            or any(self.sudo().mapped("is_access_right_template"))
+        ):
+            self._access_right_template_check_no_password(vals)
         if vals.get("active") and any(self.sudo().mapped("is_access_right_template")):
             raise UserError(
-                _("An access right template stays archived: it only holds access rights and never logs in.")
+                _(
+                    "An access right template stays archived: it only holds access "
+                    "rights and never logs in."
+                )
             )
-        if "is_default_access_right_template" in vals and not vals["is_default_access_right_template"]:
+        if (
+            "is_default_access_right_template" in vals
+            and not vals["is_default_access_right_template"]
+        ):
             self._access_right_template_check_keep_default()
         if "is_access_right_template" in vals and not vals["is_access_right_template"]:
             self._access_right_template_check_keep_default()
@@ -163,11 +187,18 @@ class ResUsers(models.Model):
 
     @api.model
     def _access_right_template_default(self):
-        """The default template ("Template for Internal from Portal" unless another one was marked)."""
+        """The default template ("Template for Internal from Portal" unless another
+        template was marked default)."""
         return (
             self.sudo()
             .with_context(active_test=False)
-            .search([("is_access_right_template", "=", True), ("is_default_access_right_template", "=", True)], limit=1)
+            .search(
+                [
+                    ("is_access_right_template", "=", True),
+                    ("is_default_access_right_template", "=", True),
+                ],
+                limit=1,
+            )
         )
 
     def _access_right_template_effective(self):
@@ -184,26 +215,36 @@ class ResUsers(models.Model):
     @api.model
     def _access_right_template_admin_groups(self):
         """Groups that make a template grant administration rights. Extension point."""
-        return (self.env.ref("base.group_erp_manager") | self.env.ref("base.group_system")).sudo()
+        return (
+            self.env.ref("base.group_erp_manager") | self.env.ref("base.group_system")
+        ).sudo()
 
     def _access_right_template_validate(self):
-        """Raise ValidationError when this template may not be used to promote a portal user.
+        """Raise ValidationError when this template may not promote a portal user.
 
-        Called by the constraint and again by consumers right before they apply a template, since group
+        Called by the constraint and again by consumers right before they apply a
+        template, since group
         definitions (implied groups) can change after the template was saved.
         """
         self.ensure_one()
         template = self.sudo()
         if not template.is_access_right_template:
-            raise ValidationError(_("%s is not an access right template.", template.name))
+            raise ValidationError(
+                _("%s is not an access right template.", template.name)
+            )
         if template.active:
-            raise ValidationError(_("The access right template %s must stay archived.", template.name))
+            raise ValidationError(
+                _("The access right template %s must stay archived.", template.name)
+            )
         groups = template._access_right_template_groups()
-        user_types = groups.filtered(lambda g: g.category_id == self.env.ref("base.module_category_user_type"))
+        user_types = groups.filtered(
+            lambda g: g.category_id == self.env.ref("base.module_category_user_type")
+        )
         if user_types != self.env.ref("base.group_user"):
             raise ValidationError(
                 _(
-                    "The access right template %(template)s must make exactly one user type, Internal User "
+                    "The access right template %(template)s must make exactly one "
+                    "user type, Internal User "
                     "(it makes: %(types)s).",
                     template=template.name,
                     types=", ".join(user_types.mapped("name")) or _("none"),
@@ -213,8 +254,9 @@ class ResUsers(models.Model):
         if admin and not template.allow_administration_rights:
             raise ValidationError(
                 _(
-                    "The access right template %(template)s grants administration rights (%(groups)s). "
-                    "Tick 'Allows administration rights' on it if that is really intended.",
+                    "The access right template %(template)s grants administration "
+                    "rights (%(groups)s). Tick 'Allows administration rights' on it "
+                    "if that is really intended.",
                     template=template.name,
                     groups=", ".join(admin.mapped("full_name")),
                 )
@@ -234,14 +276,16 @@ class ResUsers(models.Model):
             "company_ids": [Command.set(self.company_ids.ids)],
         }
         if "notification_type" in self._fields:
-            # mail's inverse would otherwise strip the inbox notification group from the copy
+            # mail's inverse would otherwise strip the inbox notification group
             vals["notification_type"] = self.notification_type
         return vals
 
     @api.model
     def _access_right_template_check_no_password(self, vals):
         if vals.get("password"):
-            raise UserError(_("An access right template cannot have a password: it never logs in."))
+            raise UserError(
+                _("An access right template cannot have a password: it never logs in.")
+            )
 
     def _access_right_template_check_keep_default(self):
         current = self.sudo().filtered("is_default_access_right_template")
@@ -255,9 +299,12 @@ class ResUsers(models.Model):
 
     @api.model
     def _access_right_template_unset_default(self, count, keep=None):
-        """Clear the current default before `count` record(s) become the default (exactly one default)."""
+        """Clear the current default before `count` record(s) become the default:
+        there is exactly one default template."""
         if count > 1:
-            raise ValidationError(_("Only one access right template can be the default."))
+            raise ValidationError(
+                _("Only one access right template can be the default.")
+            )
         current = self._access_right_template_default()
         if keep:
             current -= keep
@@ -271,6 +318,8 @@ class ResUsers(models.Model):
 
     def _check_credentials(self, password, env):
         if self.sudo().is_access_right_template:
-            _logger.warning("Login refused for access right template %s", self.sudo().login)
+            _logger.warning(
+                "Login refused for access right template %s", self.sudo().login
+            )
             raise AccessDenied()
         return super()._check_credentials(password, env)
