@@ -1,7 +1,8 @@
 # Odoo 17 portal suite: `make run` serves Odoo with the suite, `make test` runs every test.
 # Both set up whatever is missing first (virtualenv, requirements, PostgreSQL, Odoo 17 itself).
 SHELL := /bin/bash
-ADDONS ?= access_right_template,user_dynamic_management,portal_field_access
+ALL_ADDONS := access_right_template,user_dynamic_management,portal_field_access
+ADDONS ?= $(ALL_ADDONS)
 ODOO_PORT ?= 8069
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT
@@ -23,8 +24,9 @@ run:
 	@tools/run.sh
 
 test: setup
-	@tools/pg.sh start
-	@trap 'tools/pg.sh stop' EXIT; .venv/bin/python tools/run_tests.py $(if $(filter-out $(ADDONS),access_right_template,user_dynamic_management,portal_field_access),--no-pytest,)
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	.venv/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
 
 shell: setup
 	@tools/pg.sh start

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Database connection for the suite: either the one the user configured (PG* variables or an odoo.conf),
 # or a private PostgreSQL cluster kept in $LOCAL_DIR/pgdata.
-#   tools/pg.sh start   -> starts the private cluster if needed, writes $LOCAL_DIR/db.conf
-#   tools/pg.sh stop    -> stops the private cluster (if this script started one)
+#   tools/pg.sh start   -> starts the private cluster if needed (then prints "started" on
+#                          stdout), writes $LOCAL_DIR/db.conf and $LOCAL_DIR/odoo.conf
+#   tools/pg.sh stop    -> stops the private cluster
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 mkdir -p "$LOCAL_DIR"
 PGDATA_DIR="$LOCAL_DIR/pgdata"
@@ -74,7 +75,7 @@ start() {
         as_cluster_user "$(pg_bin pg_ctl)" -D "$data" -l "$data/server.log" -w -t 60 \
             -o "-p $PG_PORT -k $sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
             start >/dev/null || { tail -20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
-        echo started > "$LOCAL_DIR/pg.started-by-us"
+        echo started   # on stdout: the caller started the cluster and should stop it
     fi
     write_conf "$sock" "$PG_PORT" "$PG_ROLE"
 }
@@ -85,7 +86,6 @@ stop() {
         log "stopping PostgreSQL"
         as_cluster_user "$(pg_bin pg_ctl)" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
     fi
-    rm -f "$LOCAL_DIR/pg.started-by-us"
 }
 
 write_odoo_conf() {  # the configuration tools/odoo.sh passes to Odoo (unless the user has an odoo.conf)

@@ -2,7 +2,7 @@
 # `make run`: Odoo 17 with the suite installed on a demo database, served on http://localhost:$ODOO_PORT.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$SUITE_ROOT/tools/setup.sh"
-"$SUITE_ROOT/tools/pg.sh" start
+pg_started=$("$SUITE_ROOT/tools/pg.sh" start)
 conf="$LOCAL_DIR/odoo.conf"; [ -f "$SUITE_ROOT/odoo.conf" ] && conf="$SUITE_ROOT/odoo.conf"
 
 stop_all() {
@@ -11,7 +11,7 @@ stop_all() {
         kill -INT "$odoo_pid" 2>/dev/null || true
         wait "$odoo_pid" 2>/dev/null || true
     fi
-    [ -f "$LOCAL_DIR/pg.started-by-us" ] && "$SUITE_ROOT/tools/pg.sh" stop
+    if [ "$pg_started" = started ]; then "$SUITE_ROOT/tools/pg.sh" stop; fi
     exit 0
 }
 trap stop_all INT TERM EXIT

@@ -51,7 +51,7 @@ class ResUsers(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # exactly one default template, also under concurrent writes
         self.env.cr.execute(
             """
@@ -60,6 +60,7 @@ class ResUsers(models.Model):
                 ON res_users ((TRUE)) WHERE is_default_access_right_template
             """
         )
+        return res
 
     # ------------------------------------------------------------------
     # Constraints
@@ -310,7 +311,10 @@ class ResUsers(models.Model):
             current -= keep
         if current:
             # plain write: skip the "keep one default" guard of our own write()
-            super(ResUsers, current).write({"is_default_access_right_template": False})
+            return super(ResUsers, current).write(
+                {"is_default_access_right_template": False}
+            )
+        return True
 
     # ------------------------------------------------------------------
     # Authentication: a template never logs in

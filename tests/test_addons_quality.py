@@ -1,0 +1,76 @@
+"""What the Apps menu and OCA tooling expect from every addon of the suite."""
+
+import ast
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ["access_right_template", "user_dynamic_management", "portal_field_access"]
+README_FRAGMENTS = ["DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"]
+
+
+def manifest(addon):
+    return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest(addon):
+    man = manifest(addon)
+    assert re.fullmatch(r"17\.0\.\d+\.\d+\.\d+", man["version"]), man["version"]
+    assert man["license"] == "LGPL-3"
+    for key in ("name", "summary", "category", "author", "website", "depends"):
+        assert man.get(key), f"{addon}: manifest key {key!r} missing"
+    assert "description" not in man, "use readme/DESCRIPTION.md"
+    assert man.get("installable", True)
+    for data_file in man.get("data", []) + man.get("demo", []):
+        assert (ROOT / addon / data_file).is_file(), f"{addon}: missing {data_file}"
+    # security first, views last
+    kinds = [f.split("/")[0] for f in man.get("data", [])]
+    order = {"security": 0, "data": 1, "views": 2, "wizard": 3}
+    ranks = [order.get(k, 1) for k in kinds]
+    assert ranks == sorted(ranks), f"{addon}: data files not ordered {kinds}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_apps_page_and_readme(addon):
+    icon = ROOT / addon / "static" / "description" / "icon.png"
+    assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "icon.png is not a PNG"
+    index = (ROOT / addon / "static" / "description" / "index.html").read_text()
+    assert len(index) > 300 and "<" in index
+    for fragment in README_FRAGMENTS:
+        text = (ROOT / addon / "readme" / fragment).read_text().strip()
+        assert len(text) > 20, f"{addon}: readme/{fragment} is empty"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_pot_file(addon):
+    pot = polib.pofile(str(ROOT / addon / "i18n" / f"{addon}.pot"))
+    assert len(pot) > 5
+    assert all(not entry.msgstr for entry in pot)
+
+
+FORBIDDEN = [
+    (r"\battrs\s*=", "attrs= was removed in Odoo 17"),
+    (r"\(\s*6\s*,\s*0\s*,", "use Command.set()"),
+    (r"\bcr\.commit\(\)", "no explicit commit in addon code"),
+    (r"date\.today\(\)", "use fields.Date.context_today()"),
+    (r"except\s*:\s*pass", "never swallow exceptions"),
+    (r"//\w+\[\d+\]", "no positional xpath"),
+]
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_no_forbidden_idioms(addon):
+    offenders = []
+    for path in (ROOT / addon).rglob("*"):
+        if path.suffix not in (".py", ".xml") or "tests" in path.parts:
+            continue
+        text = path.read_text()
+        for pattern, why in FORBIDDEN:
+            for match in re.finditer(pattern, text):
+                line = text.count("\n", 0, match.start()) + 1
+                offenders.append(f"{path.relative_to(ROOT)}:{line}: {why}")
+    assert not offenders, "\n".join(offenders)
