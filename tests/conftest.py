@@ -1,5 +1,5 @@
-"""Fixtures for the black-box tests: the database `make test` just built, and a live Odoo
-server started on it with two workers (as in production), driven over HTTP only."""
+"""Fixtures for the black-box tests: the database `make test` just built, and a live
+Odoo server started on it with two workers (as in production), driven over HTTP."""
 
 import os
 import socket

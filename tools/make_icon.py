@@ -1,4 +1,4 @@
-"""Draws an addon's Apps icon (static/description/icon.png): python tools/make_icon.py ADDON GLYPH COLOR"""
+"""Draws an addon's Apps icon: python tools/make_icon.py ADDON GLYPH COLOR"""
 
 import sys
 
