@@ -1,0 +1,90 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, api, fields, models
+
+
+class PortalAccessGroup(models.Model):
+    _name = "portal.access.group"
+    _description = "Portal Access Group"
+    _order = "name, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    all_portal_users = fields.Boolean(
+        string="Applies to all portal users",
+        help="Every portal user gets the rights of this group, "
+        "whether or not they are listed in Portal Users.",
+    )
+    user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="portal_access_group_res_users_rel",
+        column1="group_id",
+        column2="user_id",
+        string="Portal Users",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("base.group_portal").ids)
+        ],
+        help="Only portal users get rights from a group: internal users listed "
+        "here (for instance after a change of user type) are ignored.",
+    )
+    line_ids = fields.One2many(
+        comodel_name="portal.access.group.line",
+        inverse_name="group_id",
+        string="Field Access",
+        copy=True,
+        default=lambda self: self._default_line_ids(),
+    )
+
+    @api.model
+    def _default_line_ids(self):
+        """One line per managed field, so that administrators only tick boxes."""
+        Line = self.env["portal.access.group.line"]
+        return [
+            Command.create({"field_name": key})
+            for key, _label in Line._fields["field_name"].selection
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        groups = super().create(vals_list)
+        # a group created without the default (import, RPC) still offers every
+        # field, so the form always shows the 7 lines
+        groups._complete_lines()
+        return groups
+
+    def _complete_lines(self):
+        """Create the missing field lines of the groups (without any right)."""
+        Line = self.env["portal.access.group.line"]
+        keys = [key for key, _label in Line._fields["field_name"].selection]
+        for group in self:
+            missing = set(keys) - set(group.line_ids.mapped("field_name"))
+            if missing:
+                group.line_ids = [
+                    Command.create({"field_name": key})
+                    for key in keys
+                    if key in missing
+                ]
+
+    @api.model
+    def _get_field_access(self, user):
+        """Return ``{field_key: 'read' | 'write'}`` for ``user``.
+
+        The rights are the union of the active groups that list the user or
+        apply to all portal users. Only portal users get rights: internal and
+        public users are never affected. Extension point for other sources of
+        rights.
+        """
+        if not user or not user._is_portal():
+            return {}
+        # sudo: portal users may not read the groups; we only return the
+        # rights of ``user`` itself
+        groups = self.sudo().search(
+            ["|", ("all_portal_users", "=", True), ("user_ids", "in", user.ids)]
+        )
+        access = {}
+        for line in groups.line_ids:
+            if line.perm_write:
+                access[line.field_name] = "write"
+            elif line.perm_read:
+                access.setdefault(line.field_name, "read")
+        return access

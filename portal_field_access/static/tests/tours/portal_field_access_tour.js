@@ -1,0 +1,43 @@
+/** @odoo-module **/
+// Copyright 2026 Portal Suite contributors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import {registry} from "@web/core/registry";
+
+registry.category("web_tour.tours").add("portal_field_access_tour", {
+    test: true,
+    url: "/my/account",
+    steps: () => [
+        {
+            content: "Street 2 is editable",
+            trigger: "input[name='street2']",
+            run: "text Building B, 2nd floor",
+        },
+        {
+            content: "Choose French",
+            trigger: "select[name='lang']",
+            run: "text fr_FR",
+        },
+        {
+            content: "Save",
+            trigger: ".o_portal_details button[type='submit']",
+        },
+        {
+            content: "The next page is in French",
+            trigger: "html[lang='fr-FR'] .o_portal_my_home:contains('Connexion')",
+            run: () => {},
+        },
+        {
+            content: "Back to My Account, still in French",
+            trigger: "html[lang='fr-FR'] .o_portal_my_home",
+            run: () => {
+                window.location.href = "/my/account";
+            },
+        },
+        {
+            content: "The new street 2 is shown",
+            trigger: "html[lang='fr-FR'] input[name='street2'][value='Building B, 2nd floor']",
+            run: () => {},
+        },
+    ],
+});

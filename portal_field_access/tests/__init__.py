@@ -1,0 +1,3 @@
+from . import test_portal_access_group
+from . import test_portal_account
+from . import test_portal_tour
