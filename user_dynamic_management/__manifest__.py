@@ -1,0 +1,35 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "User Dynamic Management",
+    "summary": "Portal users switch themselves to internal users for a while, "
+    "and are switched back when idle or on logout",
+    "version": "17.0.1.0.0",
+    "category": "Hidden/Tools",
+    "author": "Portal Suite contributors",
+    "website": "https://github.com/portal-suite/odoo-portal-suite",
+    "license": "LGPL-3",
+    "depends": ["base_setup", "bus", "portal", "access_right_template"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter_data.xml",
+        "data/portal_internal_switch_quota_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_users_views.xml",
+        "views/portal_internal_switch_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
+        "views/user_dynamic_management_menus.xml",
+    ],
+    "demo": ["demo/res_users_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "user_dynamic_management/static/src/switch_countdown/*",
+        ],
+        "web.assets_tests": [
+            "user_dynamic_management/static/tests/tours/*.js",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
+    "installable": True,
+}

@@ -1,0 +1,3 @@
+from . import portal
+from . import session
+from . import user_dynamic_management

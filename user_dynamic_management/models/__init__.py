@@ -1,0 +1,5 @@
+from . import ir_http
+from . import portal_internal_switch
+from . import portal_internal_switch_quota
+from . import res_config_settings
+from . import res_users

@@ -1,0 +1,54 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import SUPERUSER_ID, api, models
+from odoo.http import SessionExpiredException, request
+
+_logger = logging.getLogger(__name__)
+
+# our own JSON routes answer "reverted" themselves instead of a session-expired error
+OWN_JSON_PREFIX = "/user_dynamic_management/"
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _authenticate(cls, endpoint):
+        super()._authenticate(endpoint)
+        uid = request.session.uid
+        if uid and request.db:
+            cls._udm_enforce_idle_deadline(uid, endpoint)
+
+    @classmethod
+    def _udm_enforce_idle_deadline(cls, uid, endpoint):
+        """Serve a request that arrives after the idle deadline as the portal user the user now is.
+
+        /web is auth='none', so the session uid is used, with a superuser env. The revert runs in the
+        request's own cursor: a separate cursor would leave this request's snapshot still seeing the
+        user as internal.
+        """
+        env = api.Environment(request.env.cr, SUPERUSER_ID, {})
+        if not env["portal.internal.switch"]._udm_enforce_deadline(uid):
+            return
+        # the request's env caches the old groups
+        request.env.invalidate_all()
+        if endpoint.routing.get(
+            "type"
+        ) == "json" and not request.httprequest.path.startswith(OWN_JSON_PREFIX):
+            # A backend RPC of the former internal user: make the web client reload, which lands on
+            # /my. Raising rolls the request back, so commit the revert first and signal the cache
+            # invalidation ourselves (retrying() would drop the signal on the exception).
+            request.env.cr.commit()
+            request.env.registry.signal_changes()
+            raise SessionExpiredException("Switched back to portal: idle time exceeded")
+
+    def session_info(self):
+        info = super().session_info()
+        uid = request.session.uid
+        if uid:
+            switch = self.env["portal.internal.switch"].sudo()._udm_active_for_user(uid)
+            if switch:
+                info["user_dynamic_management"] = switch._udm_status()
+        return info

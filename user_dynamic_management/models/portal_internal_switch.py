@@ -1,0 +1,385 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta, timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_datetime
+
+_logger = logging.getLogger(__name__)
+
+PARAM_MAX = "user_dynamic_management.max_portal_user"
+PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
+PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
+# the last activity is written at most once per this many seconds per user (no write per request)
+ACTIVITY_WRITE_INTERVAL = 60
+BUS_REVERTED = "user_dynamic_management/reverted"
+
+REASONS = [
+    ("idle", "Idle"),
+    ("logout", "Logout"),
+    ("admin", "Reverted by an administrator"),
+    ("uninstall", "Uninstall"),
+]
+
+
+class PortalInternalSwitch(models.Model):
+    """One period during which a portal user was switched to an internal user.
+
+    Holds the exact groups the user had before, so the revert restores them bit for bit. Written only by
+    the addon's private methods (sudo); Access Rights administrators may read them.
+    """
+
+    _name = "portal.internal.switch"
+    _description = "Portal Switch to Internal"
+    _order = "start_date desc, id desc"
+    _rec_name = "user_id"
+
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="User",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    template_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Template",
+        ondelete="set null",
+        context={"active_test": False},
+        readonly=True,
+    )
+    state = fields.Selection(
+        selection=[("active", "Active"), ("reverted", "Reverted")],
+        required=True,
+        default="active",
+        readonly=True,
+    )
+    start_date = fields.Datetime(
+        string="Start", required=True, index=True, readonly=True
+    )
+    end_date = fields.Datetime(string="End", readonly=True)
+    reason = fields.Selection(selection=REASONS, readonly=True)
+    last_activity = fields.Datetime(
+        readonly=True,
+        help="Last activity in the backend, written at most once a minute.",
+    )
+    idle_time = fields.Integer(
+        string="Idle Time",
+        readonly=True,
+        help="Minutes of inactivity before the revert, copied from the user at the switch "
+        "(0: no idle revert).",
+    )
+    deadline = fields.Datetime(
+        string="Idle Deadline",
+        readonly=True,
+        help="The user is switched back to portal at this time unless active before.",
+    )
+    group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        relation="portal_internal_switch_group_rel",
+        column1="switch_id",
+        column2="group_id",
+        string="Groups Before Switch",
+        readonly=True,
+    )
+    ip_address = fields.Char(string="IP Address", readonly=True)
+    user_agent = fields.Char(readonly=True)
+    notice_shown = fields.Boolean(
+        readonly=True,
+        help="The user has seen on the portal why they were switched back.",
+    )
+
+    def init(self):
+        super().init()
+        # at most one open switch per user, also under concurrent requests
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS portal_internal_switch_one_active
+                ON portal_internal_switch (user_id) WHERE state = 'active'
+            """
+        )
+        # the every-minute job looks up due switches only
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS portal_internal_switch_active_deadline
+                ON portal_internal_switch (deadline) WHERE state = 'active'
+            """
+        )
+
+    @api.depends("user_id", "start_date")
+    def _compute_display_name(self):
+        for switch in self:
+            switch.display_name = _(
+                "%(user)s since %(start)s",
+                user=switch.user_id.name,
+                start=format_datetime(self.env, switch.start_date),
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_revert_now(self):
+        """Button "Revert now": an Access Rights administrator switches the user back to portal."""
+        if not self.env.user.has_group("base.group_erp_manager"):
+            raise AccessError(
+                _("Only Access Rights administrators can revert a switch.")
+            )
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.sudo()._udm_revert("admin")
+        return True
+
+    # ------------------------------------------------------------------
+    # Quota
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_quota_settings(self):
+        """(M, T): at most M switches may start within any T minutes; M = 0 means no limit."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        try:
+            max_switches = int(ICP.get_param(PARAM_MAX, 0) or 0)
+            time_limit = int(ICP.get_param(PARAM_TIME_LIMIT, 0) or 0)
+        except ValueError:
+            _logger.warning("Invalid portal switch quota parameters, no limit applied")
+            return 0, 0
+        return max(max_switches, 0), max(time_limit, 0)
+
+    @api.model
+    def _udm_quota_lock(self):
+        """Serialise switches on the quota row.
+
+        Under REPEATABLE READ an advisory or row lock alone does not protect the count: the second
+        transaction would still count on its old snapshot. UPDATE-ing the row makes PostgreSQL raise
+        40001 in the second transaction once the first commits; Odoo's `retrying` then replays the
+        request, which sees the first switch and refuses cleanly.
+        """
+        max_switches, time_limit = self._udm_quota_settings()
+        if not max_switches or not time_limit:
+            return
+        self.env["portal.internal.switch.quota"].sudo()._udm_lock()
+
+    @api.model
+    def _udm_check_quota(self, now, user):
+        """Raise UserError when M switches already started in the last T minutes (sliding window)."""
+        max_switches, time_limit = self._udm_quota_settings()
+        if not max_switches or not time_limit:
+            return
+        window_start = now - timedelta(minutes=time_limit)
+        # the M latest starts in the window; strict ">": a switch at 10:40 frees its slot at 10:42:00
+        self.env.flush_model(["start_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT start_date FROM portal_internal_switch
+                 WHERE start_date > %s
+              ORDER BY start_date DESC
+                 LIMIT %s
+                """,
+                window_start,
+                max_switches,
+            )
+        )
+        starts = [row[0] for row in self.env.cr.fetchall()]
+        if len(starts) < max_switches:
+            return
+        next_at = starts[-1] + timedelta(minutes=time_limit)
+        raise UserError(
+            _(
+                "Too many users switched to internal recently (at most %(max)s every %(minutes)s "
+                "minutes). You can switch again from %(time)s.",
+                max=max_switches,
+                minutes=time_limit,
+                time=format_datetime(self.env, next_at, tz=user.tz or "UTC"),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Activity and idle deadline
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_active_for_user(self, uid):
+        """The open switch of this user (one indexed query), or an empty recordset."""
+        return self.sudo().search(
+            [("user_id", "=", uid), ("state", "=", "active")], limit=1
+        )
+
+    @api.model
+    def _udm_register_activity(self, uid):
+        """Record real backend activity of `uid`: last activity and deadline move forward.
+
+        Written at most once per ACTIVITY_WRITE_INTERVAL seconds per user, in one UPDATE whose WHERE
+        clause does the throttling, so concurrent tabs never write twice.
+        """
+        now = fields.Datetime.now()
+        self.env.flush_model(["last_activity", "deadline", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE portal_internal_switch
+                   SET last_activity = %(now)s,
+                       deadline = CASE WHEN idle_time > 0
+                                       THEN %(now)s + idle_time * interval '1 minute' END
+                 WHERE user_id = %(uid)s AND state = 'active'
+                   AND (last_activity IS NULL
+                        OR last_activity <= %(now)s - %(interval)s * interval '1 second')
+                """,
+                now=now,
+                uid=uid,
+                interval=ACTIVITY_WRITE_INTERVAL,
+            )
+        )
+        if self.env.cr.rowcount:
+            self.invalidate_model(["last_activity", "deadline"])
+        return bool(self.env.cr.rowcount)
+
+    @api.model
+    def _udm_enforce_deadline(self, uid):
+        """Revert `uid` when their idle deadline has passed. Returns True when reverted.
+
+        Called at the start of every authenticated request: one indexed SELECT, no write unless due.
+        """
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM portal_internal_switch
+                 WHERE user_id = %s AND state = 'active' AND deadline <= %s
+                """,
+                uid,
+                now,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return False
+        return bool(self.sudo().browse(ids)._udm_revert("idle", due_at=now))
+
+    def _udm_status(self):
+        """What the web client needs to show the countdown (times are epoch milliseconds)."""
+        now = fields.Datetime.now()
+        if not self:
+            return {"active": False, "server_time": _epoch_ms(now)}
+        self.ensure_one()
+        return {
+            "active": self.state == "active",
+            "idle_enabled": bool(self.idle_time),
+            "idle_seconds": self.idle_time * 60,
+            "deadline": _epoch_ms(self.deadline) if self.deadline else False,
+            "server_time": _epoch_ms(now),
+            "activity_interval": ACTIVITY_WRITE_INTERVAL,
+        }
+
+    # ------------------------------------------------------------------
+    # Revert
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_revert_idle_switches(self):
+        """Every minute: revert every switch whose idle deadline passed, in a constant number of queries.
+
+        This is the backstop for users who closed their browser; open tabs are reverted earlier by
+        their countdown and by the request-time check.
+        """
+        now = fields.Datetime.now()
+        due = self.sudo().search([("state", "=", "active"), ("deadline", "<=", now)])
+        if due:
+            due._udm_revert("idle", due_at=now, skip_locked=True)
+
+    def _udm_lock_open(self, due_at=None, skip_locked=False):
+        """Lock the still-open switches of self (and still due at `due_at`); return them.
+
+        A concurrent revert or heartbeat committed in between makes PostgreSQL raise 40001 here, which
+        the request/cron machinery retries: the replay then finds nothing left to do.
+        """
+        if not self.ids:
+            return self.browse()
+        self.env.flush_model(["state", "deadline"])
+        query = SQL(
+            """
+            SELECT id FROM portal_internal_switch
+             WHERE id = ANY(%s) AND state = 'active' %s
+               FOR NO KEY UPDATE %s
+            """,
+            list(self.ids),
+            SQL("AND deadline <= %s", due_at) if due_at else SQL(),
+            SQL("SKIP LOCKED") if skip_locked else SQL(),
+        )
+        self.env.cr.execute(query)
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _udm_revert(self, reason, due_at=None, skip_locked=False):
+        """Switch the users of these open switches back to exactly the groups they had before.
+
+        Batched: the number of queries does not depend on the number of switches. The groups are
+        restored with SQL on the user/group relation, then the ORM recomputes what depends on them
+        (share, partner share, notification type), checks the user-type constraint and the caches of
+        every worker are invalidated. This bypasses res.users.write(), whose demotion rule and chatter
+        notes are unwanted here; see ODOO17-NOTES.md section 1.
+        Returns the reverted switches.
+        """
+        switches = self.sudo()._udm_lock_open(due_at=due_at, skip_locked=skip_locked)
+        if not switches:
+            return switches
+        env = switches.env
+        users = switches.user_id
+        env.flush_all()
+        env.cr.execute(
+            SQL(
+                "DELETE FROM res_groups_users_rel WHERE uid = ANY(%s)",
+                users.ids,
+            )
+        )
+        env.cr.execute(
+            SQL(
+                """
+                INSERT INTO res_groups_users_rel (gid, uid)
+                SELECT DISTINCT rel.group_id, sw.user_id
+                  FROM portal_internal_switch sw
+                  JOIN portal_internal_switch_group_rel rel ON rel.switch_id = sw.id
+                 WHERE sw.id = ANY(%(ids)s)
+                 UNION
+                -- no snapshot at all (should not happen): fall back to plain portal rights
+                SELECT %(portal)s, sw.user_id
+                  FROM portal_internal_switch sw
+                 WHERE sw.id = ANY(%(ids)s)
+                   AND NOT EXISTS (SELECT 1 FROM portal_internal_switch_group_rel rel
+                                    WHERE rel.switch_id = sw.id)
+                """,
+                ids=switches.ids,
+                portal=env.ref("base.group_portal").id,
+            )
+        )
+        env["res.users"].invalidate_model(["groups_id"])
+        env["res.groups"].invalidate_model(["users"])
+        users.modified(["groups_id"])
+        now = fields.Datetime.now()
+        switches.write({"state": "reverted", "end_date": now, "reason": reason})
+        env.flush_all()  # recomputes share, partner_share, notification_type in batch
+        users._validate_fields(["groups_id"])
+        env["ir.model.access"].call_cache_clearing_methods()
+        env.registry.clear_cache()
+        env["bus.bus"]._sendmany(
+            [(user.partner_id, BUS_REVERTED, {"reason": reason}) for user in users]
+        )
+        for switch in switches:
+            _logger.info(
+                "User %s (#%d) switched back to portal (%s)",
+                switch.user_id.login,
+                switch.user_id.id,
+                reason,
+            )
+        return switches
+
+
+def _epoch_ms(value):
+    """UTC naive datetime → epoch milliseconds."""
+    return (
+        int(value.replace(tzinfo=timezone.utc).timestamp() * 1000) if value else False
+    )
