@@ -37,5 +37,5 @@ lint:
 	@.venv/bin/pre-commit run --all-files
 
 clean:
-	-@tools/pg.sh stop
+	-@tools/pg.sh destroy
 	rm -rf .local .venv

@@ -4,6 +4,7 @@
 #   tools/pg.sh start   -> starts the private cluster if needed (then prints "started" on
 #                          stdout), writes $LOCAL_DIR/db.conf and $LOCAL_DIR/odoo.conf
 #   tools/pg.sh stop    -> stops the private cluster
+#   tools/pg.sh destroy -> stops it and removes its data
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 mkdir -p "$LOCAL_DIR"
 PGDATA_DIR="$LOCAL_DIR/pgdata"
@@ -94,8 +95,17 @@ write_odoo_conf() {  # the configuration tools/odoo.sh passes to Odoo (unless th
       echo "addons_path = $ODOO_ADDONS_PATH"; echo "data_dir = $LOCAL_DIR/data"; } > "$LOCAL_DIR/odoo.conf"
 }
 
+destroy() {  # stop the private cluster and remove its data (also when kept outside)
+    stop
+    local target
+    target=$(readlink -f "$PGDATA_DIR" 2>/dev/null || true)
+    rm -rf "$PGDATA_DIR"
+    if [ -n "$target" ] && [ "$target" != "$PGDATA_DIR" ]; then rm -rf "$target"; fi
+}
+
 case "${1:-start}" in
     start) start; write_odoo_conf ;;
     stop) stop ;;
-    *) die "usage: $0 start|stop" ;;
+    destroy) destroy ;;
+    *) die "usage: $0 start|stop|destroy" ;;
 esac
