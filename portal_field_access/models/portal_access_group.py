@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 
+from .portal_access_group_line import WRITE_ONLY_FIELDS
+
 
 class PortalAccessGroup(models.Model):
     _name = "portal.access.group"
@@ -85,6 +87,6 @@ class PortalAccessGroup(models.Model):
         for line in groups.line_ids:
             if line.perm_write:
                 access[line.field_name] = "write"
-            elif line.perm_read:
+            elif line.perm_read and line.field_name not in WRITE_ONLY_FIELDS:
                 access.setdefault(line.field_name, "read")
         return access

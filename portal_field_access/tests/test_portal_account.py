@@ -281,7 +281,8 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         # the next page is in French
         response = self.url_open("/my/home")
         self.assertEqual(response.status_code, 200)
-        self.assertIn('lang="fr-FR"', response.text)
+        self.assertTrue(response.url.endswith("/fr/my/home"), response.url)
+        self.assertIn('"bundle_params": {"lang": "fr_FR"}', response.text)
 
     def test_lang_unknown(self):
         self._grant({"lang": "write"})
@@ -330,20 +331,20 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         html = self._get()
         self._assert_absent(html, "siret")
         self.assertNotIn(VALID_SIRET, html)
-        self._assert_refused({"siret": "36252187900034"})
+        self._assert_refused({"siret": "55210055400013"})
 
     def test_siret_read_only(self):
         self._grant({"siret": "read"})
         self._login()
         self._assert_read_only(self._get(), "siret", VALID_SIRET)
-        self._assert_refused({"siret": "36252187900034"})
+        self._assert_refused({"siret": "55210055400013"})
 
     def test_siret_write(self):
         self._grant({"siret": "write"})
         self._login()
         self._assert_writable(self._get(), "siret")
-        self._assert_saved({"siret": "362 521 879 00034"})
-        self.assertEqual(self.portal.partner_id.siret, "36252187900034")
+        self._assert_saved({"siret": "552 100 554 00013"})
+        self.assertEqual(self.portal.partner_id.siret, "55210055400013")
 
     def test_siret_invalid(self):
         self._grant({"siret": "write", "street2": "write"})
@@ -362,7 +363,7 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         """One forbidden field refuses the allowed ones and the stock ones."""
         self._grant({"street2": "write", "siret": "read"})
         self._login()
-        self._assert_refused({"street2": "Bat. B", "siret": "36252187900034"}, city="X")
+        self._assert_refused({"street2": "Bat. B", "siret": "55210055400013"}, city="X")
 
     def test_csrf_required(self):
         self._grant({"street2": "write"})

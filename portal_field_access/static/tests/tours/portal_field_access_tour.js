@@ -24,19 +24,16 @@ registry.category("web_tour.tours").add("portal_field_access_tour", {
         },
         {
             content: "The next page is in French",
-            trigger: "html[lang='fr-FR'] .o_portal_my_home:contains('Connexion')",
-            run: () => {},
-        },
-        {
-            content: "Back to My Account, still in French",
-            trigger: "html[lang='fr-FR'] .o_portal_my_home",
+            extra_trigger: ".js_language_selector button:contains('Français')",
+            trigger: ".o_portal_my_home:contains('Connexion')",
             run: () => {
                 window.location.href = "/my/account";
             },
         },
         {
-            content: "The new street 2 is shown",
-            trigger: "html[lang='fr-FR'] input[name='street2'][value='Building B, 2nd floor']",
+            content: "My Account, in French, shows the new street 2",
+            extra_trigger: ".js_language_selector button:contains('Français')",
+            trigger: "input[name='street2'][value='Building B, 2nd floor']",
             run: () => {},
         },
     ],
