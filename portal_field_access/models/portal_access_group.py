@@ -1,6 +1,6 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 
 from .portal_access_group_line import WRITE_ONLY_FIELDS
 
@@ -52,7 +52,19 @@ class PortalAccessGroup(models.Model):
         # a group created without the default (import, RPC) still offers every
         # field, so the form always shows the 7 lines
         groups._complete_lines()
+        self.env.registry.clear_cache()
         return groups
+
+    def write(self, vals):
+        res = super().write(vals)
+        # rights are cached per user (_get_field_access_cached)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
 
     def _complete_lines(self):
         """Create the missing field lines of the groups (without any right)."""
@@ -78,10 +90,19 @@ class PortalAccessGroup(models.Model):
         """
         if not user or not user._is_portal():
             return {}
+        return dict(self._get_field_access_cached(user.id))
+
+    @api.model
+    @tools.ormcache("user_id")
+    def _get_field_access_cached(self, user_id):
+        """Rights of a user as a tuple of pairs, cached: My Account is a hot page.
+
+        The cache is cleared whenever a group, a line or a membership changes.
+        """
         # sudo: portal users may not read the groups; we only return the
-        # rights of ``user`` itself
+        # rights of this one user
         groups = self.sudo().search(
-            ["|", ("all_portal_users", "=", True), ("user_ids", "in", user.ids)]
+            ["|", ("all_portal_users", "=", True), ("user_ids", "in", [user_id])]
         )
         access = {}
         for line in groups.line_ids:
@@ -89,4 +110,4 @@ class PortalAccessGroup(models.Model):
                 access[line.field_name] = "write"
             elif line.perm_read and line.field_name not in WRITE_ONLY_FIELDS:
                 access.setdefault(line.field_name, "read")
-        return access
+        return tuple(sorted(access.items()))

@@ -84,6 +84,23 @@ class PortalAccessGroupLine(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # rights are cached per user (portal.access.group)
+        self.env.registry.clear_cache()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
     def _field_label(self):
         self.ensure_one()
         return dict(self._fields["field_name"]._description_selection(self.env))[

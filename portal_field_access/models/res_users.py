@@ -19,6 +19,13 @@ class ResUsers(models.Model):
         "users also give their rights without being listed here.",
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "portal_access_group_ids" in vals:
+            # rights are cached per user (portal.access.group)
+            self.env.registry.clear_cache()
+        return res
+
     def _portal_field_access(self):
         """Return ``{field_key: 'read' | 'write'}`` for this user on My Account."""
         self.ensure_one()

@@ -106,6 +106,12 @@ class TestPortalAccessGroup(PortalFieldAccessCommon, TransactionCase):
             .get_view(self.env.ref("base.view_users_form").id)["arch"]
         )
         self.assertIn('name="portal_access_group_ids"', arch)
+        # membership edited from the user's side applies at once (cached rights)
+        self.assertEqual(self.other_portal._portal_field_access(), {})
+        self.other_portal.with_user(self.admin_rights).write(
+            {"portal_access_group_ids": [Command.link(group.id)]}
+        )
+        self.assertEqual(self.other_portal._portal_field_access(), {"login": "read"})
 
     def test_admin_only_access(self):
         Group = self.env["portal.access.group"]
