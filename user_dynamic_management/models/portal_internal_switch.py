@@ -172,7 +172,7 @@ class PortalInternalSwitch(models.Model):
             return
         window_start = now - timedelta(minutes=time_limit)
         # the M latest starts in the window; strict ">": a switch at 10:40 frees its slot at 10:42:00
-        self.env.flush_model(["start_date"])
+        self.flush_model(["start_date"])
         self.env.cr.execute(
             SQL(
                 """
@@ -218,7 +218,7 @@ class PortalInternalSwitch(models.Model):
         clause does the throttling, so concurrent tabs never write twice.
         """
         now = fields.Datetime.now()
-        self.env.flush_model(["last_activity", "deadline", "state"])
+        self.flush_model(["last_activity", "deadline", "state"])
         self.env.cr.execute(
             SQL(
                 """
@@ -300,7 +300,7 @@ class PortalInternalSwitch(models.Model):
         """
         if not self.ids:
             return self.browse()
-        self.env.flush_model(["state", "deadline"])
+        self.flush_model(["state", "deadline"])
         query = SQL(
             """
             SELECT id FROM portal_internal_switch
@@ -365,6 +365,7 @@ class PortalInternalSwitch(models.Model):
         users._validate_fields(["groups_id"])
         env["ir.model.access"].call_cache_clearing_methods()
         env.registry.clear_cache()
+        users.fetch(["partner_id", "login"])  # one query, not one per user below
         env["bus.bus"]._sendmany(
             [(user.partner_id, BUS_REVERTED, {"reason": reason}) for user in users]
         )

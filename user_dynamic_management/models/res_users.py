@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -139,6 +140,7 @@ class ResUsers(models.Model):
             "start_date": now,
             "last_activity": now,
             "idle_time": idle,
+            "deadline": now + timedelta(minutes=idle) if idle else False,
             "group_ids": [Command.set(snapshot.ids)],
             "ip_address": (ip_address or "")[:64] or False,
             "user_agent": (user_agent or "")[:512] or False,

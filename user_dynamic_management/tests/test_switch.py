@@ -1,0 +1,166 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
+
+from .common import UdmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSwitch(UdmCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._udm_setup()
+
+    def test_switch_and_revert_restore_groups_exactly(self):
+        user = self.portal_user
+        before = user.groups_id
+        self.assertIn(self.group_extra_share, before)
+        self.assertTrue(user.share)
+        self.assertEqual(user.notification_type, "email")
+        partner = user.partner_id
+
+        with freeze_time("2026-03-02 10:40:00"):
+            switch = user._udm_switch_to_internal("10.1.2.3", "Firefox/UDM")
+        self.env.invalidate_all()
+        self.assertEqual(switch.state, "active")
+        self.assertEqual(switch.start_date, datetime(2026, 3, 2, 10, 40))
+        self.assertEqual(switch.deadline, datetime(2026, 3, 2, 10, 45))
+        self.assertEqual(switch.group_ids, before)
+        self.assertEqual(switch.template_id, self.template)
+        self.assertEqual(switch.ip_address, "10.1.2.3")
+        self.assertEqual(switch.user_agent, "Firefox/UDM")
+        self.assertFalse(user.share)
+        self.assertFalse(partner.partner_share)
+        self.assertTrue(user._is_internal())
+        self.assertNotIn(self.group_portal, user.groups_id)
+        self.assertIn(self.group_template_extra, user.groups_id)
+        self.assertIn(self.group_extra_share, user.groups_id)
+        self.assertEqual(user.partner_id, partner)
+        self.assertEqual(user.login, "udm_portal1")
+        self.assertTrue(user.has_group("base.group_user"))
+
+        # while internal, the user may change things the revert must undo
+        user.with_user(user).notification_type = "inbox"
+        self.assertEqual(user.notification_type, "inbox")
+
+        reverted = user._udm_revert("logout")
+        self.env.invalidate_all()
+        self.assertEqual(reverted, switch)
+        self.assertEqual(user.groups_id, before)
+        self.assertTrue(user.share)
+        self.assertTrue(partner.partner_share)
+        self.assertEqual(user.notification_type, "email")
+        self.assertFalse(user.has_group("base.group_user"))
+        self.assertTrue(user.has_group("base.group_portal"))
+        self.assertEqual(switch.state, "reverted")
+        self.assertEqual(switch.reason, "logout")
+        self.assertTrue(switch.end_date)
+
+    def test_revert_is_idempotent(self):
+        self.portal_user._udm_switch_to_internal()
+        self.assertTrue(self.portal_user._udm_revert("admin"))
+        self.assertFalse(self.portal_user._udm_revert("admin"))
+        self.assertFalse(self.portal_user2._udm_revert("logout"))
+
+    def test_switch_again_after_revert(self):
+        self.portal_user._udm_switch_to_internal()
+        self.portal_user._udm_revert("logout")
+        self.portal_user._udm_switch_to_internal()
+        self.assertEqual(
+            len(self.Switch.sudo().search([("user_id", "=", self.portal_user.id)])), 2
+        )
+
+    def test_default_template_applies(self):
+        user = self._udm_portal_user("udm_portal_default")
+        user.switch_template_id = False
+        switch = user._udm_switch_to_internal()
+        self.assertEqual(
+            switch.template_id,
+            self.env.ref("access_right_template.template_internal_from_portal"),
+        )
+        self.assertFalse(user.share)
+
+    def _assert_refused(self, user, exception, message):
+        groups = user.groups_id
+        count = self.Switch.sudo().search_count([])
+        with self.assertRaises(exception) as catched:
+            user._udm_switch_to_internal()
+        self.assertIn(message, str(catched.exception))
+        self.env.invalidate_all()
+        self.assertEqual(user.groups_id, groups)
+        self.assertEqual(self.Switch.sudo().search_count([]), count)
+
+    def test_refused_not_allowed(self):
+        user = self._udm_portal_user("udm_not_allowed", allowed=False)
+        self._assert_refused(user, UserError, "not allowed")
+
+    def test_refused_internal_user(self):
+        self._assert_refused(self.internal_user, UserError, "already an internal user")
+
+    def test_refused_public_user(self):
+        public = self.env.ref("base.public_user")
+        self._assert_refused(public, UserError, "log in")
+
+    def test_refused_already_switched(self):
+        self.portal_user._udm_switch_to_internal()
+        self._assert_refused(self.portal_user, UserError, "already an internal user")
+
+    def test_refused_invalid_template(self):
+        # the template was valid when saved; a change made behind the constraints' back (SQL, or a
+        # module update of group definitions) gives it administration rights
+        self.env.flush_all()
+        self.env.cr.execute(
+            "INSERT INTO res_groups_users_rel (gid, uid) VALUES (%s, %s)",
+            [self.env.ref("base.group_erp_manager").id, self.template.id],
+        )
+        self.env.invalidate_all()
+        self._assert_refused(self.portal_user, ValidationError, "administration rights")
+
+    def test_idle_time_must_be_positive(self):
+        with self.assertRaises(ValidationError):
+            self.portal_user.write({"enable_idle_time": True, "idle_time": 0})
+        # disabled idle time: 0 switches without deadline
+        user = self._udm_portal_user("udm_no_idle", idle=0)
+        switch = user._udm_switch_to_internal()
+        self.assertEqual(switch.idle_time, 0)
+        self.assertFalse(switch.deadline)
+
+    def test_admin_revert_now(self):
+        switch = self.portal_user._udm_switch_to_internal()
+        switch.with_user(self.admin_user).action_revert_now()
+        self.assertEqual(switch.state, "reverted")
+        self.assertEqual(switch.reason, "admin")
+        self.assertTrue(self.portal_user.share)
+
+    def test_revert_notice_shown_once(self):
+        self.portal_user._udm_switch_to_internal()
+        self.portal_user._udm_revert("idle")
+        self.assertEqual(self.portal_user._udm_pop_revert_notice(), "idle")
+        self.assertFalse(self.portal_user._udm_pop_revert_notice())
+
+    def test_uninstall_hook_reverts_everyone(self):
+        from odoo.addons.user_dynamic_management.hooks import uninstall_hook
+
+        self.portal_user._udm_switch_to_internal()
+        self.portal_user2._udm_switch_to_internal()
+        uninstall_hook(self.env)
+        self.env.invalidate_all()
+        self.assertTrue(self.portal_user.share)
+        self.assertTrue(self.portal_user2.share)
+        self.assertFalse(self.Switch.sudo().search([("state", "=", "active")]))
+        self.assertEqual(
+            set(
+                self.Switch.sudo()
+                .search([("user_id", "in", self.portal_user.ids)])
+                .mapped("reason")
+            ),
+            {"uninstall"},
+        )
