@@ -8,7 +8,7 @@ conf="$LOCAL_DIR/odoo.conf"; [ -f "$SUITE_ROOT/odoo.conf" ] && conf="$SUITE_ROOT
 stop_all() {
     trap - INT TERM EXIT
     if [ -n "${odoo_pid:-}" ] && kill -0 "$odoo_pid" 2>/dev/null; then
-        kill -INT "$odoo_pid" 2>/dev/null || true
+        kill -TERM "$odoo_pid" 2>/dev/null || true   # a background job ignores SIGINT
         wait "$odoo_pid" 2>/dev/null || true
     fi
     if [ "$pg_started" = started ]; then "$SUITE_ROOT/tools/pg.sh" stop; fi
