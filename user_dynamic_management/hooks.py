@@ -8,8 +8,8 @@ _logger = logging.getLogger(__name__)
 def uninstall_hook(env):
     """Give every user still switched their portal groups back before the addon goes.
 
-    Without this, users switched at uninstall time would stay internal forever: the switch records that
-    hold their original groups are dropped with the addon's tables.
+    Without this, users switched at uninstall time would stay internal forever: the
+    switch records that hold their original groups are dropped with the addon's tables.
     """
     switches = env["portal.internal.switch"].sudo().search([("state", "=", "active")])
     if switches:

@@ -37,7 +37,8 @@ class UserDynamicManagementPortal(CustomerPortal):
                 messages.append(
                     {"type": "info", "text": self._udm_revert_message(reason)}
                 )
-            # reading one's own admin-only flag: the user is the logged-in one, sudo is safe
+            # reading one's own admin-only flag: the user is the logged-in one, sudo is
+            # safe
             can_switch = user.sudo().allow_portal_access_internal
         return {
             "udm_can_switch": can_switch,
@@ -49,7 +50,8 @@ class UserDynamicManagementPortal(CustomerPortal):
     def _udm_revert_message(reason):
         return {
             "idle": _(
-                "You were switched back to a portal user because you were idle for too long."
+                "You were switched back to a portal user because you were idle "
+                "for too long."
             ),
             "logout": _("You were switched back to a portal user when you logged out."),
             "admin": _("An administrator switched you back to a portal user."),
@@ -68,9 +70,11 @@ class UserDynamicManagementPortal(CustomerPortal):
         website=True,
     )
     def switch_to_internal(self, password=None, **kw):
-        """Switch the logged-in portal user to internal. POST only, CSRF-checked by the route.
+        """Switch the logged-in portal user to internal. POST only, CSRF-checked by the
+        route.
 
-        No user id is ever read from the request: only the session's user can be switched.
+        No user id is ever read from the request: only the session's user can be
+        switched.
         """
         user = request.env.user
         try:
@@ -88,12 +92,21 @@ class UserDynamicManagementPortal(CustomerPortal):
             )
             return self._udm_back_to_my(_("Wrong password: you were not switched."))
         except (UserError, ValidationError) as error:
+            if (
+                request.env["portal.internal.switch"]
+                .sudo()
+                ._udm_active_for_user(user.id)
+            ):
+                # a replayed double submit: the first one switched this very user
+                return request.redirect("/web", 303)
             _logger.info("Switch to internal refused for %s: %s", user.login, error)
             return self._udm_back_to_my(str(error.args[0]))
         return request.redirect("/web", 303)
 
     def _udm_check_password(self, user, password):
-        """Raise AccessDenied unless `password` is the user's password (login rate limit applies)."""
+        """Raise AccessDenied unless `password` is the user's password (login rate limit
+        applies).
+        """
         if not password:
             raise AccessDenied()
         with user._assert_can_auth(user=user.id):

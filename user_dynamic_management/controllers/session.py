@@ -9,8 +9,8 @@ from odoo.addons.web.controllers.session import Session
 class UserDynamicManagementSession(Session):
     """Logging out reverts a switched user.
 
-    Session.logout() clears the session before ir.http._post_logout() runs, so the uid must be read here,
-    before calling super (it was validated by ir.http._authenticate).
+    Session.logout() clears the session before ir.http._post_logout() runs, so the uid
+    must be read here, before calling super (it was validated by ir.http._authenticate).
     """
 
     @http.route()

@@ -5,7 +5,7 @@ from odoo.http import request
 
 
 class UserDynamicManagement(http.Controller):
-    """JSON routes of the backend countdown. ir.http has already reverted an overdue user."""
+    """JSON routes of the backend countdown (ir.http already reverted overdue users)."""
 
     @http.route("/user_dynamic_management/heartbeat", type="json", auth="user")
     def heartbeat(self):

@@ -23,23 +23,23 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _udm_enforce_idle_deadline(cls, uid, endpoint):
-        """Serve a request that arrives after the idle deadline as the portal user the user now is.
+        """Serve a request arriving after the idle deadline as the portal user.
 
-        /web is auth='none', so the session uid is used, with a superuser env. The revert runs in the
-        request's own cursor: a separate cursor would leave this request's snapshot still seeing the
-        user as internal.
+        /web is auth='none', so the session uid is used, with a superuser env. The
+        revert runs in the request's own cursor: a separate cursor would leave this
+        request's snapshot still seeing the user as internal.
         """
         env = api.Environment(request.env.cr, SUPERUSER_ID, {})
         if not env["portal.internal.switch"]._udm_enforce_deadline(uid):
             return
         # the request's env caches the old groups
         request.env.invalidate_all()
-        if endpoint.routing.get(
-            "type"
-        ) == "json" and not request.httprequest.path.startswith(OWN_JSON_PREFIX):
-            # A backend RPC of the former internal user: make the web client reload, which lands on
-            # /my. Raising rolls the request back, so commit the revert first and signal the cache
-            # invalidation ourselves (retrying() would drop the signal on the exception).
+        is_json = endpoint.routing.get("type") == "json"
+        if is_json and not request.httprequest.path.startswith(OWN_JSON_PREFIX):
+            # A backend RPC of the former internal user: make the web client reload,
+            # which lands on /my. Raising rolls the request back, so commit the revert
+            # first and signal the cache invalidation ourselves (retrying() would drop
+            # the signal on the exception).
             request.env.cr.commit()
             request.env.registry.signal_changes()
             raise SessionExpiredException("Switched back to portal: idle time exceeded")

@@ -3,8 +3,11 @@
 import logging
 from datetime import timedelta, timezone
 
+from psycopg2 import OperationalError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 
@@ -13,7 +16,8 @@ _logger = logging.getLogger(__name__)
 PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
-# the last activity is written at most once per this many seconds per user (no write per request)
+# the last activity is written at most once per this many seconds per user (no write per
+# request)
 ACTIVITY_WRITE_INTERVAL = 60
 BUS_REVERTED = "user_dynamic_management/reverted"
 
@@ -28,8 +32,9 @@ REASONS = [
 class PortalInternalSwitch(models.Model):
     """One period during which a portal user was switched to an internal user.
 
-    Holds the exact groups the user had before, so the revert restores them bit for bit. Written only by
-    the addon's private methods (sudo); Access Rights administrators may read them.
+    Holds the exact groups the user had before, so the revert restores them bit for bit.
+    Written only by the addon's private methods (sudo); Access Rights administrators may
+    read them.
     """
 
     _name = "portal.internal.switch"
@@ -70,8 +75,8 @@ class PortalInternalSwitch(models.Model):
     idle_time = fields.Integer(
         string="Idle Time",
         readonly=True,
-        help="Minutes of inactivity before the revert, copied from the user at the switch "
-        "(0: no idle revert).",
+        help="Minutes of inactivity before the revert, copied from the user at the "
+        "switch (0: no idle revert).",
     )
     deadline = fields.Datetime(
         string="Idle Deadline",
@@ -124,7 +129,9 @@ class PortalInternalSwitch(models.Model):
     # ------------------------------------------------------------------
 
     def action_revert_now(self):
-        """Button "Revert now": an Access Rights administrator switches the user back to portal."""
+        """Button "Revert now": an Access Rights administrator switches the user back to
+        portal.
+        """
         if not self.env.user.has_group("base.group_erp_manager"):
             raise AccessError(
                 _("Only Access Rights administrators can revert a switch.")
@@ -140,7 +147,7 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_quota_settings(self):
-        """(M, T): at most M switches may start within any T minutes; M = 0 means no limit."""
+        """(M, T): at most M switches may start within T minutes (M = 0: no limit)."""
         ICP = self.env["ir.config_parameter"].sudo()
         try:
             max_switches = int(ICP.get_param(PARAM_MAX, 0) or 0)
@@ -154,10 +161,11 @@ class PortalInternalSwitch(models.Model):
     def _udm_quota_lock(self):
         """Serialise switches on the quota row.
 
-        Under REPEATABLE READ an advisory or row lock alone does not protect the count: the second
-        transaction would still count on its old snapshot. UPDATE-ing the row makes PostgreSQL raise
-        40001 in the second transaction once the first commits; Odoo's `retrying` then replays the
-        request, which sees the first switch and refuses cleanly.
+        Under REPEATABLE READ an advisory or row lock alone does not protect the count:
+        the second transaction would still count on its old snapshot. UPDATE-ing the row
+        makes PostgreSQL raise 40001 in the second transaction once the first commits;
+        Odoo's `retrying` then replays the request, which sees the first switch and
+        refuses cleanly.
         """
         max_switches, time_limit = self._udm_quota_settings()
         if not max_switches or not time_limit:
@@ -166,12 +174,13 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_check_quota(self, now, user):
-        """Raise UserError when M switches already started in the last T minutes (sliding window)."""
+        """Raise UserError if M switches started in the last T minutes (sliding)."""
         max_switches, time_limit = self._udm_quota_settings()
         if not max_switches or not time_limit:
             return
         window_start = now - timedelta(minutes=time_limit)
-        # the M latest starts in the window; strict ">": a switch at 10:40 frees its slot at 10:42:00
+        # the M latest starts in the window; strict ">": a switch at 10:40 frees its
+        # slot at 10:42:00
         self.flush_model(["start_date"])
         self.env.cr.execute(
             SQL(
@@ -191,8 +200,8 @@ class PortalInternalSwitch(models.Model):
         next_at = starts[-1] + timedelta(minutes=time_limit)
         raise UserError(
             _(
-                "Too many users switched to internal recently (at most %(max)s every %(minutes)s "
-                "minutes). You can switch again from %(time)s.",
+                "Too many users switched to internal recently (at most %(max)s "
+                "every %(minutes)s minutes). You can switch again from %(time)s.",
                 max=max_switches,
                 minutes=time_limit,
                 time=format_datetime(self.env, next_at, tz=user.tz or "UTC"),
@@ -212,10 +221,10 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_register_activity(self, uid):
-        """Record real backend activity of `uid`: last activity and deadline move forward.
+        """Record real backend activity of `uid`: last activity and deadline move on.
 
-        Written at most once per ACTIVITY_WRITE_INTERVAL seconds per user, in one UPDATE whose WHERE
-        clause does the throttling, so concurrent tabs never write twice.
+        Written at most once per ACTIVITY_WRITE_INTERVAL seconds per user, in one UPDATE
+        whose WHERE clause does the throttling, so concurrent tabs never write twice.
         """
         now = fields.Datetime.now()
         self.flush_model(["last_activity", "deadline", "state"])
@@ -225,15 +234,17 @@ class PortalInternalSwitch(models.Model):
                 UPDATE portal_internal_switch
                    SET last_activity = %(now)s,
                        deadline = CASE WHEN idle_time > 0
-                                       THEN %(now)s + idle_time * interval '1 minute' END
+                                  THEN %(now)s + idle_time * interval '1 minute' END
                  WHERE user_id = %(uid)s AND state = 'active'
                    AND (last_activity IS NULL
-                        OR last_activity <= %(now)s - %(interval)s * interval '1 second')
+                        OR last_activity
+                           <= %(now)s - %(interval)s * interval '1 second')
                 """,
                 now=now,
                 uid=uid,
                 interval=ACTIVITY_WRITE_INTERVAL,
-            )
+            ),
+            log_exceptions=False,  # two tabs at once: 40001, retried by the request
         )
         if self.env.cr.rowcount:
             self.invalidate_model(["last_activity", "deadline"])
@@ -243,7 +254,8 @@ class PortalInternalSwitch(models.Model):
     def _udm_enforce_deadline(self, uid):
         """Revert `uid` when their idle deadline has passed. Returns True when reverted.
 
-        Called at the start of every authenticated request: one indexed SELECT, no write unless due.
+        Called at the start of every authenticated request: one indexed SELECT, no write
+        unless due.
         """
         now = fields.Datetime.now()
         self.env.cr.execute(
@@ -262,7 +274,7 @@ class PortalInternalSwitch(models.Model):
         return bool(self.sudo().browse(ids)._udm_revert("idle", due_at=now))
 
     def _udm_status(self):
-        """What the web client needs to show the countdown (times are epoch milliseconds)."""
+        """What the web client needs to show the countdown (times in epoch ms)."""
         now = fields.Datetime.now()
         if not self:
             return {"active": False, "server_time": _epoch_ms(now)}
@@ -282,21 +294,32 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _cron_revert_idle_switches(self):
-        """Every minute: revert every switch whose idle deadline passed, in a constant number of queries.
+        """Every minute: revert every switch whose idle deadline passed, in a constant
+        number of queries.
 
-        This is the backstop for users who closed their browser; open tabs are reverted earlier by
-        their countdown and by the request-time check.
+        This is the backstop for users who closed their browser; open tabs are reverted
+        earlier by their countdown and by the request-time check.
         """
         now = fields.Datetime.now()
         due = self.sudo().search([("state", "=", "active"), ("deadline", "<=", now)])
-        if due:
-            due._udm_revert("idle", due_at=now, skip_locked=True)
+        if not due:
+            return
+        try:
+            with self.env.cr.savepoint():
+                due._udm_revert("idle", due_at=now, skip_locked=True)
+        except OperationalError as error:
+            # a heartbeat or a revert committed meanwhile: the next run (one minute
+            # later) starts from a fresh snapshot
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.info("Idle revert postponed by a concurrent update: %s", error)
 
     def _udm_lock_open(self, due_at=None, skip_locked=False):
-        """Lock the still-open switches of self (and still due at `due_at`); return them.
+        """Lock the still-open switches of self (still due at `due_at`); return them.
 
-        A concurrent revert or heartbeat committed in between makes PostgreSQL raise 40001 here, which
-        the request/cron machinery retries: the replay then finds nothing left to do.
+        A concurrent revert or heartbeat committed in between makes PostgreSQL raise
+        40001 here, which the request/cron machinery retries: the replay then finds
+        nothing left to do.
         """
         if not self.ids:
             return self.browse()
@@ -311,18 +334,20 @@ class PortalInternalSwitch(models.Model):
             SQL("AND deadline <= %s", due_at) if due_at else SQL(),
             SQL("SKIP LOCKED") if skip_locked else SQL(),
         )
-        self.env.cr.execute(query)
+        # concurrency errors are expected here and retried: not logged as bad queries
+        self.env.cr.execute(query, log_exceptions=False)
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _udm_revert(self, reason, due_at=None, skip_locked=False):
-        """Switch the users of these open switches back to exactly the groups they had before.
+        """Switch the users of these open switches back to exactly the groups they had
+        before.
 
-        Batched: the number of queries does not depend on the number of switches. The groups are
-        restored with SQL on the user/group relation, then the ORM recomputes what depends on them
-        (share, partner share, notification type), checks the user-type constraint and the caches of
-        every worker are invalidated. This bypasses res.users.write(), whose demotion rule and chatter
-        notes are unwanted here; see ODOO17-NOTES.md section 1.
-        Returns the reverted switches.
+        Batched: the number of queries does not depend on the number of switches. The
+        groups are restored with SQL on the user/group relation, then the ORM recomputes
+        what depends on them (share, partner share, notification type), checks the
+        user-type constraint and the caches of every worker are invalidated. This
+        bypasses res.users.write(), whose demotion rule and chatter notes are unwanted
+        here; see ODOO17-NOTES.md section 1. Returns the reverted switches.
         """
         switches = self.sudo()._udm_lock_open(due_at=due_at, skip_locked=skip_locked)
         if not switches:
@@ -345,7 +370,7 @@ class PortalInternalSwitch(models.Model):
                   JOIN portal_internal_switch_group_rel rel ON rel.switch_id = sw.id
                  WHERE sw.id = ANY(%(ids)s)
                  UNION
-                -- no snapshot at all (should not happen): fall back to plain portal rights
+                -- no snapshot at all (should not happen): plain portal rights
                 SELECT %(portal)s, sw.user_id
                   FROM portal_internal_switch sw
                  WHERE sw.id = ANY(%(ids)s)

@@ -12,8 +12,8 @@ class ResConfigSettings(models.TransientModel):
     udm_max_portal_user = fields.Integer(
         string="Max Portal User Can Login",
         config_parameter=PARAM_MAX,
-        help="At most this many portal users may switch to internal within any 'Time limit' "
-        "minutes (0: no limit).",
+        help="At most this many portal users may switch to internal within any "
+        "'Time limit' minutes (0: no limit).",
     )
     udm_time_limit = fields.Integer(
         string="Time limit",
@@ -34,6 +34,7 @@ class ResConfigSettings(models.TransientModel):
             if settings.udm_max_portal_user and not settings.udm_time_limit:
                 raise ValidationError(
                     _(
-                        "Set a 'Time limit' (in minutes) for 'Max Portal User Can Login'."
+                        "Set a 'Time limit' (in minutes) for "
+                        "'Max Portal User Can Login'."
                     )
                 )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -15,27 +16,31 @@ MANAGER_GROUP = "base.group_erp_manager"
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    # Admin-only configuration. These fields are deliberately NOT in SELF_WRITEABLE_FIELDS: a portal user
-    # must never be able to allow themselves to switch or lengthen their own idle time.
+    # Admin-only configuration. These fields are deliberately NOT in
+    # SELF_WRITEABLE_FIELDS: a portal user must never be able to allow themselves to
+    # switch or lengthen their own idle time.
     allow_portal_access_internal = fields.Boolean(
         string="Allow Portal Access Internal",
         copy=False,
         groups=MANAGER_GROUP,
-        help="This portal user may switch themselves to an internal user from the portal "
-        "('Switch to Internal User'), with the rights of their access right template.",
+        help="This portal user may switch themselves to an internal user from the "
+        "portal ('Switch to Internal User'), with the rights of their access right "
+        "template.",
     )
     enable_idle_time = fields.Boolean(
         string="Enable idle time",
         copy=False,
         groups=MANAGER_GROUP,
-        help="Switch the user back to portal after 'Idle Time' minutes without activity.",
+        help="Switch the user back to portal after 'Idle Time' minutes without "
+        "activity.",
     )
     idle_time = fields.Integer(
         string="Idle Time",
         default=30,
         copy=False,
         groups=MANAGER_GROUP,
-        help="Minutes of inactivity in the backend after which the user is switched back to portal.",
+        help="Minutes of inactivity in the backend after which the user is switched "
+        "back to portal.",
     )
     portal_internal_switch_ids = fields.One2many(
         comodel_name="portal.internal.switch",
@@ -60,7 +65,7 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
 
     def _udm_check_switch_allowed(self):
-        """Raise UserError when this user may not switch to internal right now. Extension point."""
+        """Raise UserError when this user may not switch right now. Extension point."""
         self.ensure_one()
         user = self.sudo()
         if user._is_public():
@@ -75,8 +80,9 @@ class ResUsers(models.Model):
             raise UserError(_("An access right template cannot switch."))
 
     def _udm_internal_groups(self, template):
-        """Groups the user gets while switched: their own groups minus the portal/public user types,
-        plus the template's groups (implied included) and Internal User."""
+        """Groups the user gets while switched: their own groups minus the portal/public
+        user types, plus the template's groups (implied included) and Internal User.
+        """
         self.ensure_one()
         current = self.sudo().groups_id
         user_types = self.env.ref("base.group_portal") | self.env.ref(
@@ -91,23 +97,30 @@ class ResUsers(models.Model):
     def _udm_switch_to_internal(self, ip_address=None, user_agent=None):
         """Switch this portal user to internal, in the current transaction.
 
-        Raises UserError/ValidationError (and changes nothing) when the switch is refused.
-        Callers are responsible for having authenticated the user: this only ever runs for the logged-in
-        user (see controllers/portal.py).
+        Raises UserError/ValidationError (and changes nothing) when the switch is
+        refused. Callers are responsible for having authenticated the user: this only
+        ever runs for the logged-in user (see controllers/portal.py).
         """
         self.ensure_one()
         user = self.sudo()
         Switch = self.env["portal.internal.switch"].sudo()
-        # Lock first: it serialises every switch of the database, so the quota count below cannot be
-        # raced by another worker (see portal.internal.switch.quota).
+        # Lock first: it serialises every switch of the database, so the quota count
+        # below cannot be raced by another worker (see portal.internal.switch.quota).
         Switch._udm_quota_lock()
+        # Lock the user too: a double submit (or two tabs) must not open two switches;
+        # the loser gets 40001 and its replay sees an internal user.
+        self.env.cr.execute(
+            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
+            log_exceptions=False,
+        )
         user._udm_check_switch_allowed()
         if Switch.search_count([("user_id", "=", user.id), ("state", "=", "active")]):
             raise UserError(_("You are already switched to an internal user."))
         template = user._access_right_template_effective()
         if not template:
             raise UserError(_("No access right template applies to you."))
-        # group definitions may have changed since the template was saved: validate at every switch
+        # group definitions may have changed since the template was saved: validate at
+        # every switch
         template._access_right_template_validate()
         now = fields.Datetime.now()
         Switch._udm_check_quota(now, user)
@@ -116,7 +129,8 @@ class ResUsers(models.Model):
         switch = Switch.create(
             user._udm_switch_values(template, snapshot, now, ip_address, user_agent)
         )
-        # Command.set: the only write that is exact and immune to the demotion rule of res.users
+        # Command.set: the only write that is exact and immune to the demotion rule of
+        # res.users
         user.with_context(mail_notrack=True).write(
             {"groups_id": [Command.set(new_groups.ids)]}
         )
@@ -156,7 +170,7 @@ class ResUsers(models.Model):
         return switches._udm_revert(reason)
 
     def _udm_pop_revert_notice(self):
-        """The reason of this user's last revert not yet shown to them on the portal, then forget it."""
+        """Reason of the last revert not yet shown on the portal; then forget it."""
         self.ensure_one()
         switch = (
             self.env["portal.internal.switch"]

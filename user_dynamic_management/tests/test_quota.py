@@ -20,17 +20,17 @@ class TestQuota(UdmCommon, TransactionCase):
         cls.portal_user2.idle_time = 600
 
     def _refused_at(self, user, when, next_time):
-        with freeze_time(when):
-            with self.assertRaises(UserError) as catched:
-                user._udm_switch_to_internal()
+        with freeze_time(when), self.assertRaises(UserError) as catched:
+            user._udm_switch_to_internal()
         self.assertIn(next_time, str(catched.exception))
         self.env.invalidate_all()
         self.assertTrue(user.share, f"refused at {when} but switched")
         self.assertFalse(self._udm_active(user))
 
     def test_seed_example_minute_by_minute(self):
-        """M = 1, T = 2: user 1 switches at 10:40; user 2 is refused from 10:40 to 10:42; after
-        10:42 user 2 may switch although user 1 is still internal."""
+        """M = 1, T = 2: user 1 switches at 10:40; user 2 is refused from 10:40 to
+        10:42; after 10:42 user 2 may switch although user 1 is still internal.
+        """
         self._udm_set_quota(1, 2)
         with freeze_time("2026-03-02 10:40:00"):
             self.portal_user._udm_switch_to_internal()

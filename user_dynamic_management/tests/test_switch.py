@@ -5,7 +5,6 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
@@ -114,8 +113,8 @@ class TestSwitch(UdmCommon, TransactionCase):
         self._assert_refused(self.portal_user, UserError, "already an internal user")
 
     def test_refused_invalid_template(self):
-        # the template was valid when saved; a change made behind the constraints' back (SQL, or a
-        # module update of group definitions) gives it administration rights
+        # the template was valid when saved; a change made behind the constraints' back
+        # (SQL, or a module update of group definitions) gives it administration rights
         self.env.flush_all()
         self.env.cr.execute(
             "INSERT INTO res_groups_users_rel (gid, uid) VALUES (%s, %s)",
