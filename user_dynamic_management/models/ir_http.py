@@ -1,14 +1,21 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timezone
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import SessionExpiredException, request
 
 _logger = logging.getLogger(__name__)
 
 # our own JSON routes answer "reverted" themselves instead of a session-expired error
 OWN_JSON_PREFIX = "/user_dynamic_management/"
+SESSION_NEXT_CHECK = "user_dynamic_management_next_check"
+
+
+def _epoch(value):
+    """UTC naive datetime → epoch seconds (JSON-serialisable for the session)."""
+    return value.replace(tzinfo=timezone.utc).timestamp()
 
 
 class IrHttp(models.AbstractModel):
@@ -25,12 +32,21 @@ class IrHttp(models.AbstractModel):
     def _udm_enforce_idle_deadline(cls, uid, endpoint):
         """Serve a request arriving after the idle deadline as the portal user.
 
+        The session remembers until when no check is needed (at most a minute, never
+        past the deadline), so almost every request costs no query at all.
         /web is auth='none', so the session uid is used, with a superuser env. The
         revert runs in the request's own cursor: a separate cursor would leave this
         request's snapshot still seeing the user as internal.
         """
+        now = fields.Datetime.now()
+        cached = request.session.get(SESSION_NEXT_CHECK)
+        if cached and cached[0] == uid and _epoch(now) < cached[1]:
+            return
         env = api.Environment(request.env.cr, SUPERUSER_ID, {})
-        if not env["portal.internal.switch"]._udm_enforce_deadline(uid):
+        reverted, next_check = env["portal.internal.switch"]._udm_check_deadline(uid)
+        # written to the session store at most once a minute per session
+        request.session[SESSION_NEXT_CHECK] = [uid, _epoch(next_check)]
+        if not reverted:
             return
         # the request's env caches the old groups
         request.env.invalidate_all()

@@ -19,6 +19,9 @@ PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
 # the last activity is written at most once per this many seconds per user (no write per
 # request)
 ACTIVITY_WRITE_INTERVAL = 60
+# a session re-reads its user's idle deadline at most this often (and at the deadline);
+# must not exceed the shortest idle time (1 minute)
+REQUEST_CHECK_INTERVAL = 60
 BUS_REVERTED = "user_dynamic_management/reverted"
 
 REASONS = [
@@ -252,26 +255,36 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_enforce_deadline(self, uid):
-        """Revert `uid` when their idle deadline has passed. Returns True when reverted.
+        """Revert `uid` if their idle deadline has passed. True when reverted."""
+        return self._udm_check_deadline(uid)[0]
 
-        Called at the start of every authenticated request: one indexed SELECT, no write
-        unless due.
+    @api.model
+    def _udm_check_deadline(self, uid):
+        """Revert `uid` if due; return (reverted, when the next check is needed).
+
+        One indexed SELECT, no write unless due. Until the returned time no check is
+        needed: a deadline only ever moves later (activity), and a switch starting after
+        this check has a deadline at least a minute (the shortest idle time) away.
         """
         now = fields.Datetime.now()
+        next_check = now + timedelta(seconds=REQUEST_CHECK_INTERVAL)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id FROM portal_internal_switch
-                 WHERE user_id = %s AND state = 'active' AND deadline <= %s
+                SELECT id, deadline FROM portal_internal_switch
+                 WHERE user_id = %s AND state = 'active'
                 """,
                 uid,
-                now,
             )
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if not ids:
-            return False
-        return bool(self.sudo().browse(ids)._udm_revert("idle", due_at=now))
+        row = self.env.cr.fetchone()
+        if not row or not row[1]:
+            return False, next_check
+        switch_id, deadline = row
+        if deadline > now:
+            return False, min(deadline, next_check)
+        reverted = self.sudo().browse(switch_id)._udm_revert("idle", due_at=now)
+        return bool(reverted), next_check
 
     def _udm_status(self):
         """What the web client needs to show the countdown (times in epoch ms)."""

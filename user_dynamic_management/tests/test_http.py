@@ -3,10 +3,13 @@
 import json
 from datetime import timedelta
 
+import odoo
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_datetime
+
+from odoo.addons.user_dynamic_management.models.ir_http import SESSION_NEXT_CHECK
 
 from .common import UdmCommon
 
@@ -179,8 +182,13 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         self.assertEqual(self.portal_user.groups_id, switch.group_ids)
 
     def _expire(self, switch):
+        """Simulate the idle time running out (the test cannot wait)."""
         switch.sudo().write({"deadline": fields.Datetime.now() - timedelta(seconds=1)})
         self.env.flush_all()
+        # and the session's "no check needed before" mark (at most a minute) passing
+        session = odoo.http.root.session_store.get(self.session.sid)
+        session.pop(SESSION_NEXT_CHECK, None)
+        odoo.http.root.session_store.save(session)
 
     def test_request_after_deadline_served_as_portal(self):
         switch = self._switch_over_http(self.portal_user)
@@ -227,6 +235,25 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(switch.state, "reverted")
         self.assertTrue(self.portal_user.share)
+
+    def test_deadline_read_at_most_once_a_minute_per_session(self):
+        switch = self._switch_over_http(self.portal_user)
+        Switch = type(self.env["portal.internal.switch"])
+        original = Switch._udm_check_deadline
+        calls = []
+
+        def counting(model, uid):
+            calls.append(uid)
+            return original(model, uid)
+
+        self.patch(Switch, "_udm_check_deadline", counting)
+        for _i in range(3):
+            self.make_jsonrpc_request("/user_dynamic_management/status", {})
+        self.assertEqual(calls, [], "checked at the switch request, not again")
+        self._expire(switch)  # a minute later
+        self.make_jsonrpc_request("/user_dynamic_management/status", {})
+        self.make_jsonrpc_request("/user_dynamic_management/status", {})
+        self.assertEqual(calls, [self.portal_user.id])
 
     def test_countdown_routes(self):
         switch = self._switch_over_http(self.portal_user)

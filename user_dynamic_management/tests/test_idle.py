@@ -40,6 +40,29 @@ class TestIdle(UdmCommon, TransactionCase):
         self.assertTrue(self.portal_user.share)
         self.assertEqual(self.portal_user.groups_id, switch.group_ids)
 
+    def test_next_check_never_after_deadline(self):
+        self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        uid = self.portal_user.id
+        with freeze_time("2026-03-02 10:40:00"):
+            self.assertEqual(
+                self.Switch._udm_check_deadline(uid),
+                (False, datetime(2026, 3, 2, 10, 41)),
+            )
+        with freeze_time("2026-03-02 10:44:30"):
+            self.assertEqual(
+                self.Switch._udm_check_deadline(uid),
+                (False, datetime(2026, 3, 2, 10, 45)),
+            )
+        with freeze_time("2026-03-02 10:45:00"):
+            reverted, _next = self.Switch._udm_check_deadline(uid)
+        self.assertTrue(reverted)
+        # not switched: one check a minute is enough (idle time is at least a minute)
+        with freeze_time("2026-03-02 10:50:00"):
+            self.assertEqual(
+                self.Switch._udm_check_deadline(uid),
+                (False, datetime(2026, 3, 2, 10, 51)),
+            )
+
     def test_activity_moves_deadline_at_most_once_a_minute(self):
         switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
         uid = self.portal_user.id
