@@ -40,8 +40,11 @@ export const switchCountdownService = {
         let leaving = false;
         let nextCheck = 0;
         const loadedAt = Date.now();
-        // the presence service may return the string it read from localStorage
-        const lastPresence = () => Number(presence.getLastPresence()) || 0;
+        // Last real input in any tab (the presence service may return the string it
+        // read from localStorage); loading a backend page is navigation, hence activity
+        // too, shared with the other tabs through our own key.
+        const lastInput = () =>
+            Math.max(Number(presence.getLastPresence()) || 0, readShared().pageLoad || 0);
 
         function readShared() {
             try {
@@ -81,7 +84,7 @@ export const switchCountdownService = {
         async function sendHeartbeat() {
             trailingTimer = null;
             const shared = readShared();
-            if ((shared.lastHeartbeat || 0) > lastPresence()) {
+            if ((shared.lastHeartbeat || 0) > lastInput()) {
                 return; // another tab already reported this input
             }
             writeShared({ lastHeartbeat: Date.now() });
@@ -110,7 +113,7 @@ export const switchCountdownService = {
                 return null;
             }
             const serverNow = Date.now() + offset;
-            const unsentInput = lastPresence() + offset + state.idleMs;
+            const unsentInput = lastInput() + offset + state.idleMs;
             return Math.max(0, Math.max(state.deadline, unsentInput) - serverNow);
         }
         async function check() {
@@ -143,7 +146,7 @@ export const switchCountdownService = {
         presence.bus.addEventListener("presence", onActivity);
         bus_service.subscribe(BUS_REVERTED, goToPortal);
         bus_service.start();
-        // opening or reloading a backend page is navigation, hence activity
+        writeShared({ pageLoad: loadedAt });
         onActivity();
         return { state, remaining, tick };
     },
