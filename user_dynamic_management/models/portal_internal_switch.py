@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta, timezone
 
+from markupsafe import Markup
 from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
@@ -407,6 +408,12 @@ class PortalInternalSwitch(models.Model):
         env["bus.bus"]._sendmany(
             [(user.partner_id, BUS_REVERTED, {"reason": reason}) for user in users]
         )
+        reason_label = dict(self._fields["reason"]._description_selection(env))[reason]
+        note = Markup("<p>%s</p>") % _(
+            "Switched back to a portal user (%s).", reason_label
+        )
+        # one batch of audit notes (mail's own portal-access notes are bypassed)
+        users.partner_id._message_log_batch({p.id: note for p in users.partner_id})
         for switch in switches:
             _logger.info(
                 "User %s (#%d) switched back to portal (%s)",

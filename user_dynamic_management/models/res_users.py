@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
@@ -135,6 +137,15 @@ class ResUsers(models.Model):
             {"groups_id": [Command.set(new_groups.ids)]}
         )
         self.env.registry.clear_cache()
+        # our own audit note instead of mail's "Portal Access Granted/Revoked"
+        user.partner_id._message_log(
+            body=Markup("<p>%s</p>")
+            % _(
+                "Switched to an internal user (template %(template)s, IP %(ip)s).",
+                template=template.name,
+                ip=ip_address or "-",
+            )
+        )
         _logger.info(
             "Portal user %s (#%d) switched to internal with template %s (#%d)",
             user.login,

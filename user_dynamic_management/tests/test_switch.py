@@ -62,6 +62,13 @@ class TestSwitch(UdmCommon, TransactionCase):
         self.assertEqual(switch.state, "reverted")
         self.assertEqual(switch.reason, "logout")
         self.assertTrue(switch.end_date)
+        # audit notes on the partner, instead of mail's portal access notes
+        bodies = partner.message_ids.mapped("body")
+        self.assertTrue(any("Switched to an internal user" in b for b in bodies))
+        self.assertTrue(
+            any("Switched back to a portal user (Logout)" in b for b in bodies)
+        )
+        self.assertFalse(any("Portal Access" in b for b in bodies))
 
     def test_revert_is_idempotent(self):
         self.portal_user._udm_switch_to_internal()
