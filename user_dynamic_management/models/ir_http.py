@@ -40,25 +40,32 @@ class IrHttp(models.AbstractModel):
         """
         now = fields.Datetime.now()
         cached = request.session.get(SESSION_NEXT_CHECK)
-        if cached and cached[0] == uid and _epoch(now) < cached[1]:
+        mine = bool(cached and cached[0] == uid and len(cached) == 3)
+        if mine and _epoch(now) < cached[1]:
             return
         env = api.Environment(request.env.cr, SUPERUSER_ID, {})
-        reverted, next_check = env["portal.internal.switch"]._udm_check_deadline(uid)
+        Switch = env["portal.internal.switch"]
+        reverted, next_check, switched = Switch._udm_check_deadline(uid)
         # written to the session store at most once a minute per session
-        request.session[SESSION_NEXT_CHECK] = [uid, _epoch(next_check)]
-        if not reverted:
+        request.session[SESSION_NEXT_CHECK] = [uid, _epoch(next_check), switched]
+        # reverted now, or meanwhile by someone else (admin, logout in another browser,
+        # the every-minute job) while this session was working in the backend
+        reverted_meanwhile = mine and cached[2] and not switched
+        if not reverted and not reverted_meanwhile:
             return
         # the request's env caches the old groups
         request.env.invalidate_all()
         is_json = endpoint.routing.get("type") == "json"
         if is_json and not request.httprequest.path.startswith(OWN_JSON_PREFIX):
             # A backend RPC of the former internal user: make the web client reload,
-            # which lands on /my. Raising rolls the request back, so commit the revert
-            # first and signal the cache invalidation ourselves (retrying() would drop
-            # the signal on the exception).
-            request.env.cr.commit()
-            request.env.registry.signal_changes()
-            raise SessionExpiredException("Switched back to portal: idle time exceeded")
+            # which lands on /my, instead of showing access errors. Raising rolls the
+            # request back, so commit the revert first and signal the cache
+            # invalidation ourselves (retrying() would drop the signal on the
+            # exception).
+            if reverted:
+                request.env.cr.commit()
+                request.env.registry.signal_changes()
+            raise SessionExpiredException("Switched back to a portal user")
 
     def session_info(self):
         info = super().session_info()

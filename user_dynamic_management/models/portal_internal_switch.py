@@ -261,7 +261,7 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_check_deadline(self, uid):
-        """Revert `uid` if due; return (reverted, when the next check is needed).
+        """Revert `uid` if due; return (reverted, next check needed at, still switched).
 
         One indexed SELECT, no write unless due. Until the returned time no check is
         needed: a deadline only ever moves later (activity), and a switch starting after
@@ -279,13 +279,15 @@ class PortalInternalSwitch(models.Model):
             )
         )
         row = self.env.cr.fetchone()
-        if not row or not row[1]:
-            return False, next_check
+        if not row:
+            return False, next_check, False
         switch_id, deadline = row
+        if not deadline:
+            return False, next_check, True
         if deadline > now:
-            return False, min(deadline, next_check)
+            return False, min(deadline, next_check), True
         reverted = self.sudo().browse(switch_id)._udm_revert("idle", due_at=now)
-        return bool(reverted), next_check
+        return bool(reverted), next_check, not reverted
 
     def _udm_status(self):
         """What the web client needs to show the countdown (times in epoch ms)."""

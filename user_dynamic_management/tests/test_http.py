@@ -181,14 +181,53 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         self.assertTrue(self.portal_user.share)
         self.assertEqual(self.portal_user.groups_id, switch.group_ids)
 
+    def _minute_passes(self):
+        """The session's "no check needed before" mark (at most a minute) passes."""
+        session = odoo.http.root.session_store.get(self.session.sid)
+        if SESSION_NEXT_CHECK in session:
+            session[SESSION_NEXT_CHECK][1] = 0
+        odoo.http.root.session_store.save(session)
+
     def _expire(self, switch):
         """Simulate the idle time running out (the test cannot wait)."""
         switch.sudo().write({"deadline": fields.Datetime.now() - timedelta(seconds=1)})
         self.env.flush_all()
-        # and the session's "no check needed before" mark (at most a minute) passing
-        session = odoo.http.root.session_store.get(self.session.sid)
-        session.pop(SESSION_NEXT_CHECK, None)
-        odoo.http.root.session_store.save(session)
+        self._minute_passes()
+
+    def _backend_rpc(self):
+        """A JSON-RPC of the web client; not assertRaises, which would roll back what
+        the request committed."""
+        response = self.url_open(
+            "/web/dataset/call_kw/res.partner/search_read",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "res.partner",
+                        "method": "search_read",
+                        "args": [[]],
+                        "kwargs": {"fields": ["name"], "limit": 1},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    @mute_logger("odoo.http")
+    def test_rpc_after_admin_revert_reloads_to_portal(self):
+        switch = self._switch_over_http(self.portal_user)
+        self._minute_passes()
+        self.assertIn("result", self._backend_rpc())  # the session knows it is switched
+        switch.with_user(self.admin_user).action_revert_now()
+        self.assertIn("result", self._backend_rpc())  # within the minute
+        self._minute_passes()
+        error = self._backend_rpc()["error"]
+        self.assertEqual(error["code"], 100)
+        self.assertIn("An administrator switched you back", self._my_page())
+        # once only
+        self.assertIn("result", self._backend_rpc())
 
     def test_request_after_deadline_served_as_portal(self):
         switch = self._switch_over_http(self.portal_user)
@@ -211,24 +250,7 @@ class TestHttpSwitch(UdmCommon, HttpCase):
     def test_rpc_after_deadline_reloads_to_portal(self):
         switch = self._switch_over_http(self.portal_user)
         self._expire(switch)
-        # not assertRaises: it would roll back what the request committed
-        response = self.url_open(
-            "/web/dataset/call_kw/res.partner/search_read",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "res.partner",
-                        "method": "search_read",
-                        "args": [[]],
-                        "kwargs": {"fields": ["name"], "limit": 1},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        error = response.json()["error"]
+        error = self._backend_rpc()["error"]
         # code 100: the web client reloads, and /web sends the portal user to /my
         self.assertEqual(error["code"], 100)
         self.assertEqual(error["data"]["name"], "odoo.http.SessionExpiredException")
