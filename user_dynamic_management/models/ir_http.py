@@ -34,17 +34,28 @@ class IrHttp(models.AbstractModel):
 
         The session remembers until when no check is needed (at most a minute, never
         past the deadline), so almost every request costs no query at all.
-        /web is auth='none', so the session uid is used, with a superuser env. The
-        revert runs in the request's own cursor: a separate cursor would leave this
-        request's snapshot still seeing the user as internal.
+        /web is auth='none', so the session uid is used, with a superuser env.
         """
         now = fields.Datetime.now()
         cached = request.session.get(SESSION_NEXT_CHECK)
         mine = bool(cached and cached[0] == uid and len(cached) == 3)
         if mine and _epoch(now) < cached[1]:
             return
-        env = api.Environment(request.env.cr, SUPERUSER_ID, {})
-        Switch = env["portal.internal.switch"]
+        is_backend_rpc = endpoint.routing.get(
+            "type"
+        ) == "json" and not request.httprequest.path.startswith(OWN_JSON_PREFIX)
+        Switch = api.Environment(request.env.cr, SUPERUSER_ID, {})[
+            "portal.internal.switch"
+        ]
+        if is_backend_rpc and Switch._udm_is_due(uid):
+            # A backend RPC after the deadline is answered "session expired", without
+            # writing anything (the answer rolls the request back): the web client
+            # reloads /web, an http request which reverts the user below and lands on
+            # /my. Until then every request checks again (nothing cached).
+            request.session.pop(SESSION_NEXT_CHECK, None)
+            raise SessionExpiredException("Idle time exceeded")
+        # served as the portal user it now is: revert (if due) in the request's own
+        # cursor, whose snapshot must see the new groups
         reverted, next_check, switched = Switch._udm_check_deadline(uid)
         # written to the session store at most once a minute per session
         request.session[SESSION_NEXT_CHECK] = [uid, _epoch(next_check), switched]
@@ -55,16 +66,7 @@ class IrHttp(models.AbstractModel):
             return
         # the request's env caches the old groups
         request.env.invalidate_all()
-        is_json = endpoint.routing.get("type") == "json"
-        if is_json and not request.httprequest.path.startswith(OWN_JSON_PREFIX):
-            # A backend RPC of the former internal user: make the web client reload,
-            # which lands on /my, instead of showing access errors. Raising rolls the
-            # request back, so commit the revert first and signal the cache
-            # invalidation ourselves (retrying() would drop the signal on the
-            # exception).
-            if reverted:
-                request.env.cr.commit()
-                request.env.registry.signal_changes()
+        if is_backend_rpc:
             raise SessionExpiredException("Switched back to a portal user")
 
     def session_info(self):

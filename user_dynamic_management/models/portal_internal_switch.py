@@ -260,6 +260,21 @@ class PortalInternalSwitch(models.Model):
         return self._udm_check_deadline(uid)[0]
 
     @api.model
+    def _udm_is_due(self, uid):
+        """Whether `uid` has an open switch past its idle deadline (read only)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 1 FROM portal_internal_switch
+                 WHERE user_id = %s AND state = 'active' AND deadline <= %s
+                """,
+                uid,
+                fields.Datetime.now(),
+            )
+        )
+        return bool(self.env.cr.rowcount)
+
+    @api.model
     def _udm_check_deadline(self, uid):
         """Revert `uid` if due; return (reverted, next check needed at, still switched).
 

@@ -254,8 +254,13 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         # code 100: the web client reloads, and /web sends the portal user to /my
         self.assertEqual(error["code"], 100)
         self.assertEqual(error["data"]["name"], "odoo.http.SessionExpiredException")
+        # refused again until the reload: nothing is served as internal any more
+        self.assertEqual(self._backend_rpc()["error"]["code"], 100)
+        response = self.url_open("/web", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
         self.env.invalidate_all()
-        self.assertEqual(switch.state, "reverted")
+        self.assertEqual((switch.state, switch.reason), ("reverted", "idle"))
         self.assertTrue(self.portal_user.share)
 
     def test_deadline_read_at_most_once_a_minute_per_session(self):
