@@ -7,8 +7,12 @@ conf="$LOCAL_DIR/odoo.conf"; [ -f "$SUITE_ROOT/odoo.conf" ] && conf="$SUITE_ROOT
 
 stop_all() {
     trap - INT TERM EXIT
-    if [ -n "${odoo_pid:-}" ] && kill -0 "$odoo_pid" 2>/dev/null; then
-        kill -TERM "$odoo_pid" 2>/dev/null || true   # a background job ignores SIGINT
+    if [ -n "${odoo_pid:-}" ]; then
+        # Ctrl-C reached Odoo too (same process group): let it shut down gracefully;
+        # a second signal would force it. Otherwise (signal sent to this script only),
+        # ask it with SIGTERM.
+        for _ in $(seq 50); do kill -0 "$odoo_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -TERM "$odoo_pid" 2>/dev/null || true
         wait "$odoo_pid" 2>/dev/null || true
     fi
     if [ "$pg_started" = started ]; then "$SUITE_ROOT/tools/pg.sh" stop; fi
