@@ -23,10 +23,11 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _authenticate(cls, endpoint):
-        super()._authenticate(endpoint)
+        res = super()._authenticate(endpoint)
         uid = request.session.uid
         if uid and request.db:
             cls._udm_enforce_idle_deadline(uid, endpoint)
+        return res
 
     @classmethod
     def _udm_enforce_idle_deadline(cls, uid, endpoint):

@@ -103,7 +103,7 @@ class PortalInternalSwitch(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # at most one open switch per user, also under concurrent requests
         self.env.cr.execute(
             """
@@ -118,6 +118,7 @@ class PortalInternalSwitch(models.Model):
                 ON portal_internal_switch (deadline) WHERE state = 'active'
             """
         )
+        return res
 
     @api.depends("user_id", "start_date")
     def _compute_display_name(self):

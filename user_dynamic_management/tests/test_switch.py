@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
+from ..hooks import uninstall_hook
 from .common import UdmCommon
 
 
@@ -153,8 +154,6 @@ class TestSwitch(UdmCommon, TransactionCase):
         self.assertFalse(self.portal_user._udm_pop_revert_notice())
 
     def test_uninstall_hook_reverts_everyone(self):
-        from odoo.addons.user_dynamic_management.hooks import uninstall_hook
-
         self.portal_user._udm_switch_to_internal()
         self.portal_user2._udm_switch_to_internal()
         uninstall_hook(self.env)

@@ -1,10 +1,10 @@
 /** @odoo-module **/
 
-import { Component, onMounted, onWillUnmount, useState } from "@odoo/owl";
-import { browser } from "@web/core/browser/browser";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { session } from "@web/session";
+import {Component, onMounted, onWillUnmount, useState} from "@odoo/owl";
+import {browser} from "@web/core/browser/browser";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {session} from "@web/session";
 
 /** Formats milliseconds as mm:ss (minutes are not capped at 59). */
 export function formatCountdown(ms) {
@@ -20,7 +20,7 @@ export class SwitchCountdown extends Component {
 
     setup() {
         this.switchService = useService("user_dynamic_management");
-        this.state = useState({ remaining: this.switchService.remaining() });
+        this.state = useState({remaining: this.switchService.remaining()});
         onMounted(() => {
             this.interval = browser.setInterval(() => this.tick(), 1000);
         });
@@ -46,4 +46,4 @@ export const switchCountdownItem = {
 
 registry
     .category("systray")
-    .add("user_dynamic_management.SwitchCountdown", switchCountdownItem, { sequence: 1 });
+    .add("user_dynamic_management.SwitchCountdown", switchCountdownItem, {sequence: 1});

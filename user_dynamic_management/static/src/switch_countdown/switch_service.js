@@ -1,9 +1,9 @@
 /** @odoo-module **/
 
-import { reactive } from "@odoo/owl";
-import { browser } from "@web/core/browser/browser";
-import { registry } from "@web/core/registry";
-import { session } from "@web/session";
+import {reactive} from "@odoo/owl";
+import {browser} from "@web/core/browser/browser";
+import {registry} from "@web/core/registry";
+import {session} from "@web/session";
 
 const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
@@ -22,7 +22,7 @@ const CHECK_RETRY_MS = 5000;
  */
 export const switchCountdownService = {
     dependencies: ["rpc", "presence", "bus_service"],
-    start(env, { rpc, presence, bus_service }) {
+    start(env, {rpc, presence, bus_service}) {
         const info = session.user_dynamic_management;
         const state = reactive({
             active: Boolean(info && info.active),
@@ -31,7 +31,7 @@ export const switchCountdownService = {
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
         });
         if (!state.active) {
-            return { state, remaining: () => null, tick: () => null };
+            return {state, remaining: () => null, tick: () => null};
         }
         // server clock minus ours: for display only
         let offset = info.server_time - Date.now();
@@ -44,7 +44,10 @@ export const switchCountdownService = {
         // read from localStorage); loading a backend page is navigation, hence activity
         // too, shared with the other tabs through our own key.
         const lastInput = () =>
-            Math.max(Number(presence.getLastPresence()) || 0, readShared().pageLoad || 0);
+            Math.max(
+                Number(presence.getLastPresence()) || 0,
+                readShared().pageLoad || 0
+            );
 
         function readShared() {
             try {
@@ -56,7 +59,7 @@ export const switchCountdownService = {
         function writeShared(values) {
             browser.localStorage.setItem(
                 STORAGE_KEY,
-                JSON.stringify({ ...readShared(), ...values })
+                JSON.stringify({...readShared(), ...values})
             );
         }
         function goToPortal() {
@@ -65,7 +68,7 @@ export const switchCountdownService = {
             }
             leaving = true;
             state.active = false;
-            writeShared({ reverted: Date.now() });
+            writeShared({reverted: Date.now()});
             browser.location.assign("/my");
         }
         function applyStatus(status) {
@@ -78,7 +81,7 @@ export const switchCountdownService = {
             state.idleMs = status.idle_seconds * 1000;
             if (status.deadline) {
                 state.deadline = status.deadline;
-                writeShared({ deadline: status.deadline });
+                writeShared({deadline: status.deadline});
             }
         }
         async function sendHeartbeat() {
@@ -87,10 +90,10 @@ export const switchCountdownService = {
             if ((shared.lastHeartbeat || 0) > lastInput()) {
                 return; // another tab already reported this input
             }
-            writeShared({ lastHeartbeat: Date.now() });
+            writeShared({lastHeartbeat: Date.now()});
             try {
                 applyStatus(
-                    await rpc("/user_dynamic_management/heartbeat", {}, { silent: true })
+                    await rpc("/user_dynamic_management/heartbeat", {}, {silent: true})
                 );
             } catch {
                 // offline or session gone: the next input or the countdown asks again
@@ -101,7 +104,10 @@ export const switchCountdownService = {
                 return;
             }
             const wait =
-                (readShared().lastHeartbeat || 0) + activityIntervalMs + 1000 - Date.now();
+                (readShared().lastHeartbeat || 0) +
+                activityIntervalMs +
+                1000 -
+                Date.now();
             if (wait <= 0) {
                 sendHeartbeat();
             } else {
@@ -118,7 +124,9 @@ export const switchCountdownService = {
         }
         async function check() {
             try {
-                applyStatus(await rpc("/user_dynamic_management/status", {}, { silent: true }));
+                applyStatus(
+                    await rpc("/user_dynamic_management/status", {}, {silent: true})
+                );
             } catch {
                 // the server will revert anyway (request check or every-minute job)
             }
@@ -132,7 +140,7 @@ export const switchCountdownService = {
             return left;
         }
 
-        browser.addEventListener("storage", ({ key }) => {
+        browser.addEventListener("storage", ({key}) => {
             if (key !== STORAGE_KEY) {
                 return;
             }
@@ -146,9 +154,9 @@ export const switchCountdownService = {
         presence.bus.addEventListener("presence", onActivity);
         bus_service.subscribe(BUS_REVERTED, goToPortal);
         bus_service.start();
-        writeShared({ pageLoad: loadedAt });
+        writeShared({pageLoad: loadedAt});
         onActivity();
-        return { state, remaining, tick };
+        return {state, remaining, tick};
     },
 };
 
