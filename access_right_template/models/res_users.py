@@ -220,12 +220,46 @@ class ResUsers(models.Model):
             self.env.ref("base.group_erp_manager") | self.env.ref("base.group_system")
         ).sudo()
 
+    @api.model
+    def _access_right_template_admin_models(self):
+        """Models whose create, write or delete right amounts to administration
+        (users, rights, code, settings). Extension point."""
+        return [
+            "res.users",
+            "res.groups",
+            "ir.model.access",
+            "ir.rule",
+            "ir.model",
+            "ir.model.fields",
+            "ir.cron",
+            "ir.actions.server",
+            "ir.config_parameter",
+            "ir.ui.view",
+            "ir.module.module",
+        ]
+
+    def _access_right_template_admin_capabilities(self):
+        """Names of the administration models this template's users could create,
+        change or delete, probed with the template's own access rights."""
+        self.ensure_one()
+        found = []
+        for model_name in self._access_right_template_admin_models():
+            if model_name not in self.env:
+                continue
+            Model = self.env[model_name].with_user(self.id)
+            if any(
+                Model.check_access_rights(operation, raise_exception=False)
+                for operation in ("create", "write", "unlink")
+            ):
+                found.append(self.env["ir.model"]._get(model_name).name)
+        return found
+
     def _access_right_template_validate(self):
         """Raise ValidationError when this template may not promote a portal user.
 
         Called by the constraint and again by consumers right before they apply a
-        template, since group
-        definitions (implied groups) can change after the template was saved.
+        template, since group definitions (implied groups, access rights) can change
+        after the template was saved.
         """
         self.ensure_one()
         template = self.sudo()
@@ -251,8 +285,10 @@ class ResUsers(models.Model):
                     types=", ".join(user_types.mapped("name")) or _("none"),
                 )
             )
+        if template.allow_administration_rights:
+            return True
         admin = groups & self._access_right_template_admin_groups()
-        if admin and not template.allow_administration_rights:
+        if admin:
             raise ValidationError(
                 _(
                     "The access right template %(template)s grants administration "
@@ -260,6 +296,19 @@ class ResUsers(models.Model):
                     "if that is really intended.",
                     template=template.name,
                     groups=", ".join(admin.mapped("full_name")),
+                )
+            )
+        # a custom group may hand out administration without implying the groups
+        # above: what counts is what the template's users could change
+        capabilities = template._access_right_template_admin_capabilities()
+        if capabilities:
+            raise ValidationError(
+                _(
+                    "The access right template %(template)s lets its users change "
+                    "administration data (%(models)s). Tick 'Allows administration "
+                    "rights' on it if that is really intended.",
+                    template=template.name,
+                    models=", ".join(capabilities),
                 )
             )
         return True

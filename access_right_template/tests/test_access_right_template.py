@@ -222,6 +222,43 @@ class TestAccessRightTemplate(TransactionCase):
         )
         self.template_a._access_right_template_validate()
 
+    def test_admin_capabilities_need_checkbox(self):
+        """A custom group that lets its users edit system parameters is
+        administration, even though it implies no administration group."""
+        params_editor = self.env["res.groups"].create(
+            {
+                "name": "System parameters editor",
+                "model_access": [
+                    Command.create(
+                        {
+                            "name": "edit parameters",
+                            "model_id": self.env.ref(
+                                "base.model_ir_config_parameter"
+                            ).id,
+                            "perm_read": True,
+                            "perm_write": True,
+                        }
+                    )
+                ],
+            }
+        )
+        with self.assertRefused(ValidationError, "System Parameter"):
+            self.template_a.with_user(self.admin).write(
+                {"groups_id": [Command.link(params_editor.id)]}
+            )
+        self.assertNotIn(params_editor, self.template_a.groups_id)
+        self.template_a.with_user(self.admin).write(
+            {
+                "allow_administration_rights": True,
+                "groups_id": [Command.link(params_editor.id)],
+            }
+        )
+        self.assertIn(params_editor, self.template_a.groups_id)
+        # the default template (internal user rights) has no such capability
+        self.assertEqual(
+            self.default_template._access_right_template_admin_capabilities(), []
+        )
+
     def test_template_stays_archived(self):
         with self.assertRefused(UserError, "stays archived"):
             self.template_a.with_user(self.admin).active = True
