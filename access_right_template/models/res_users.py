@@ -338,7 +338,8 @@ class ResUsers(models.Model):
         templates, modules. Creating, changing or deleting them beyond what the
         Internal User group allows is administration. Extension point."""
         return [
-            "ir.%",  # actions, crons, views, assets, XML ids, parameters, mail servers...
+            # actions, crons, views, assets, XML ids, parameters, mail servers...
+            "ir.%",
             "res.users",
             "res.users.%",
             "res.groups",
@@ -458,7 +459,9 @@ class ResUsers(models.Model):
                 template=template_groups.ids,
             )
         )
-        return self.env["ir.model"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+        return (
+            self.env["ir.model"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+        )
 
     def _access_right_template_validate(self):
         """Raise ValidationError when this template may not promote a portal user.
@@ -544,7 +547,8 @@ class ResUsers(models.Model):
     def _access_right_template_adopt(self, user_id):
         """Make the archived internal user chosen as a Template for Switch to
         Internal a template (validated by the constraint: the whole write is refused
-        when it may not be one). Anything else is left to `_check_switch_template_id`."""
+        when it may not be one). Anything else is left to
+        `_check_switch_template_id`."""
         candidate = self.with_context(active_test=False).browse(user_id).exists()
         if candidate and candidate._access_right_template_is_candidate():
             candidate.action_use_as_access_right_template()

@@ -140,9 +140,9 @@ class TestAccessRightTemplate(TransactionCase):
     def test_template_login_is_generated(self):
         """The template form hides the login: a template gets a unique one."""
         Users = self.env["res.users"].with_user(self.admin)
-        first, second = Users.with_context(default_is_access_right_template=True).create(
-            [{"name": "No login 1"}, {"name": "No login 2"}]
-        )
+        first, second = Users.with_context(
+            default_is_access_right_template=True
+        ).create([{"name": "No login 1"}, {"name": "No login 2"}])
         self.assertTrue(first.login.startswith("access-right-template-"))
         self.assertNotEqual(first.login, second.login)
         self.assertTrue(first.is_access_right_template)

@@ -40,7 +40,9 @@ class TestTemplateSelector(TransactionCase):
         """What the web client's autocomplete gets: name_search with the field's
         domain, under the view's context, as the administrator."""
         form = self.env.ref("base.view_users_form")
-        view = self.env["res.users"].with_user(self.admin).get_views([(form.id, "form")])
+        view = (
+            self.env["res.users"].with_user(self.admin).get_views([(form.id, "form")])
+        )
         field = view["models"]["res.users"]["switch_template_id"]
         arch = view["views"]["form"]["arch"]
         self.assertIn("'active_test': False", arch)

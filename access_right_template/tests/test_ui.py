@@ -41,7 +41,7 @@ class TestAccessRightTemplateTour(HttpCase):
         self.assertEqual(self.portal._access_right_template_effective(), template)
 
     def test_create_template_from_user_in_browser(self):
-        """"Create Access Right Template" lands on the full template form: groups
+        """Create Access Right Template lands on the full template form: groups
         and template flags, a Template badge, no invitation or login."""
         user = new_test_user(
             self.env,

@@ -159,7 +159,8 @@ registry.category("web_tour.tours").add("access_right_template_create_from_user"
             trigger: ".o_form_view .o_form_sheet",
             run() {
                 const unwanted = {
-                    "button[name=action_reset_password]": "a password/invitation button",
+                    "button[name=action_reset_password]":
+                        "a password/invitation button",
                     ".o_field_widget[name=login]": "the login",
                     "label[for^=login]": "the login label",
                     ".o_field_widget[name=state]": "the login state",
