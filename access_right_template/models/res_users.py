@@ -73,6 +73,7 @@ class ResUsers(models.Model):
         "included.",
     )
     access_right_template_shown = fields.Boolean(
+        string="Shown as Access Right Template",
         compute="_compute_access_right_template_shown",
         help="Technical: the user form shows this user as an access right template. "
         "Not restricted to administrators, so that the stock elements of the form "

@@ -63,3 +63,19 @@ class TestAccessRightTemplateTour(HttpCase):
             template._access_right_template_groups(),
             user.groups_id | user.groups_id.trans_implied_ids,
         )
+
+    def test_new_template_from_menu_in_browser(self):
+        """Settings > Users & Companies > Access Right Templates > New opens the
+        template form; saving gives an archived template."""
+        self.start_tour(
+            "/web#action=access_right_template.action_access_right_templates",
+            "access_right_template_new_from_menu",
+            login="admin",
+        )
+        template = self.Users.search([("name", "=", "Warehouse Helpers")])
+        self.assertEqual(len(template), 1)
+        self.assertTrue(template.is_access_right_template)
+        self.assertFalse(template.active)
+        self.assertFalse(template.share)
+        self.assertFalse(template.partner_id.active)
+        self.assertTrue(template.login.startswith("access-right-template-"))

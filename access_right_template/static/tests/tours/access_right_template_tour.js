@@ -180,3 +180,44 @@ registry.category("web_tour.tours").add("access_right_template_create_from_user"
         },
     ],
 });
+
+// Settings > Users & Companies > Access Right Templates > New: the full template form.
+registry.category("web_tour.tours").add("access_right_template_new_from_menu", {
+    test: true,
+    steps: () => [
+        {
+            content: "New template",
+            trigger: ".o_list_button_add",
+        },
+        {
+            content: "The new template is shown as a template, with its flags",
+            trigger: ".ribbon:contains('Template')",
+            extra_trigger: ".o_field_widget[name=allow_administration_rights]",
+            run() {},
+        },
+        {
+            content: "Type its name (last name when partner_firstname splits it)",
+            trigger:
+                ".o_field_widget[name=name] input, .o_field_widget[name=lastname] input",
+            run: "text Warehouse Helpers",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+        },
+        {
+            content:
+                "Saved, still shown as a template, with no login nor contact banner",
+            trigger: ".o_form_saved",
+            extra_trigger: ".ribbon:contains('Template')",
+            run() {
+                if (document.querySelector(".o_field_widget[name=login]")) {
+                    throw new Error("The template form shows the login");
+                }
+                if (document.querySelector(".o_form_sheet .alert-info")) {
+                    throw new Error("The template form shows the contact banner");
+                }
+            },
+        },
+    ],
+});
