@@ -248,7 +248,11 @@ class TestTemplateGuard(TransactionCase):
 
     def test_administration_groups_refused(self):
         before = self.template.groups_id
-        for xmlid in ("base.group_erp_manager", "base.group_system"):
+        for xmlid in (
+            "base.group_erp_manager",
+            "base.group_system",
+            "base.group_sanitize_override",
+        ):
             group = self.env.ref(xmlid)
             with self.subTest(group=xmlid):
                 with self.assertRaises(ValidationError) as cm:
