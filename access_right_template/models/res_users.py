@@ -528,9 +528,14 @@ class ResUsers(models.Model):
     def _access_right_template_reserved_users(self):
         """Archived internal users that are never offered as templates: the
         superuser and the "Default User Template" of new users. Extension point."""
-        reserved = self.sudo().browse(SUPERUSER_ID)
-        reserved |= self.sudo().env.ref("base.default_user", raise_if_not_found=False)
-        return reserved
+        # cached xmlid lookup: called for every user shown in the selector
+        default_user_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.default_user", raise_if_not_found=False
+        )
+        reserved_ids = [SUPERUSER_ID]
+        if default_user_id:
+            reserved_ids.append(default_user_id)
+        return self.sudo().browse(reserved_ids)
 
     def _access_right_template_is_candidate(self):
         """Whether this user may become a template: an archived internal user that
