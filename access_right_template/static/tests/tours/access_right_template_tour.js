@@ -128,6 +128,21 @@ registry.category("web_tour.tours").add("access_right_template_create_from_user"
     test: true,
     steps: () => [
         {
+            content: "An ordinary internal user's form has no empty template section",
+            trigger: ".o_form_view .o_form_sheet",
+            run() {
+                const titles = [
+                    ...document.querySelectorAll(".o_horizontal_separator"),
+                ];
+                const empty = titles.filter((title) =>
+                    /Access Right Template|Switch to Internal/i.test(title.textContent)
+                );
+                if (empty.length) {
+                    throw new Error(`Empty section shown: ${empty[0].textContent}`);
+                }
+            },
+        },
+        {
             content: "Create Access Right Template",
             trigger: "button[name=action_create_access_right_template]",
         },
@@ -193,7 +208,14 @@ registry.category("web_tour.tours").add("access_right_template_new_from_menu", {
             content: "The new template is shown as a template, with its flags",
             trigger: ".ribbon:contains('Template')",
             extra_trigger: ".o_field_widget[name=allow_administration_rights]",
-            run() {},
+            run() {
+                if (document.querySelector(".o_form_sheet .alert-info")) {
+                    throw new Error("The new template shows the contact banner");
+                }
+                if (document.querySelector(".o_field_widget[name=login]")) {
+                    throw new Error("The new template shows the login");
+                }
+            },
         },
         {
             content: "Type its name (last name when partner_firstname splits it)",
