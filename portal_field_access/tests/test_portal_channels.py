@@ -238,10 +238,11 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
         )
         self.env.invalidate_all()
         self.assertEqual(self.portal.lang, "fr_FR")
-        # an inactive language is refused, right or not
+        # an inactive language is refused, right or not (in the user's new
+        # language: the messages are translated)
         self._assert_refused_everywhere(
             "res.users", "write", [[self.portal.id], {"lang": "de_DE"}],
-            "is not available",
+            "La langue de_DE n'est pas disponible.",
         )  # fmt: skip
 
     # ------------------------------------------------------------------

@@ -59,7 +59,8 @@ tours.add("portal_field_access_group_form", {
         },
         {
             content: "The user is listed",
-            trigger: ".o_field_widget[name=user_ids] .o_data_row td:contains('pfa_portal')",
+            trigger:
+                ".o_field_widget[name=user_ids] .o_data_row td:contains('pfa_portal')",
             run: () => {},
         },
         {
@@ -126,7 +127,8 @@ tours.add("portal_field_access_tour", {
     steps: () => [
         {
             content: "Login: Read, shown but not editable",
-            trigger: "input#pfa_login.form-control-plaintext[readonly][value='pfa_portal']",
+            trigger:
+                "input#pfa_login.form-control-plaintext[readonly][value='pfa_portal']",
             extra_trigger: "body:not(:has(input[name='login']))",
             run: () => {},
         },
