@@ -339,3 +339,14 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
         self.assertIn("Password changed", notes)
         self.assertNotIn("pfa_new_pwd_42", notes)
         self.assertIn("Your password was changed.", self.url_open("/my/home").text)
+
+    def test_my_account_in_french(self):
+        """The page's own terms are translated (i18n/fr.po)."""
+        self.env["ir.module.module"]._load_module_terms(
+            ["portal_field_access"], ["fr_FR"]
+        )
+        self.portal.lang = "fr_FR"
+        self.authenticate("pfa_portal", PASSWORD)
+        html = self.url_open("/fr/my/account").text
+        for term in ("Prénom", "Code postal", "Changer de mot de passe"):
+            self.assertIn(term, html)
