@@ -20,7 +20,8 @@ PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
 # the last activity is written at most once per this many seconds per user (no write per
-# request)
+# request), and at most once per third of the idle time, so that the client, which reports
+# input at that pace, always lands a report before the deadline
 ACTIVITY_WRITE_INTERVAL = 60
 # a session re-reads its user's idle deadline at most this often (and at the deadline);
 # must not exceed the shortest idle time (1 minute)
@@ -34,8 +35,8 @@ REASONS = [
     ("idle", "Idle"),
     ("logout", "Logout"),
     ("admin", "Reverted by an administrator"),
+    ("user", "Back to portal now"),
     ("uninstall", "Uninstall"),
-    ("user", "Back to portal by the user"),
     ("expired", "Maximum duration reached"),
 ]
 
@@ -271,14 +272,17 @@ class PortalInternalSwitch(models.Model):
         self.env["portal.internal.switch.quota"].sudo()._udm_lock()
 
     @api.model
-    def _udm_check_quota(self, now, user):
-        """Raise UserError if M switches started in the last T minutes (sliding)."""
+    def _udm_quota_next_at(self, now):
+        """When the next switch may start if the quota is full at `now`, else False.
+
+        The M latest starts in the sliding window of T minutes fill it; the oldest of
+        them frees its slot T minutes after it started.
+        """
         max_switches, time_limit = self._udm_quota_settings()
         if not max_switches or not time_limit:
-            return
+            return False
         window_start = now - timedelta(minutes=time_limit)
-        # the M latest starts in the window; strict ">": a switch at 10:40 frees its
-        # slot at 10:42:00
+        # strict ">": a switch at 10:40 frees its slot at 10:42:00
         self.flush_model(["start_date"])
         self.env.cr.execute(
             SQL(
@@ -294,17 +298,50 @@ class PortalInternalSwitch(models.Model):
         )
         starts = [row[0] for row in self.env.cr.fetchall()]
         if len(starts) < max_switches:
+            return False
+        return starts[-1] + timedelta(minutes=time_limit)
+
+    @api.model
+    def _udm_check_quota(self, now, user):
+        """Raise UserError if M switches started in the last T minutes (sliding)."""
+        next_at = self._udm_quota_next_at(now)
+        if not next_at:
             return
-        next_at = starts[-1] + timedelta(minutes=time_limit)
+        max_switches, time_limit = self._udm_quota_settings()
         raise UserError(
             _(
                 "Too many users switched to internal recently (at most %(max)s "
-                "every %(minutes)s minutes). You can switch again from %(time)s.",
+                "every %(minutes)s minutes). You can switch in %(delay)s (at %(time)s).",
                 max=max_switches,
                 minutes=time_limit,
-                time=format_datetime(self.env, next_at, tz=user.tz or "UTC"),
+                delay=self._udm_format_delay(next_at - now),
+                time=self._udm_format_clock(next_at, user),
             )
         )
+
+    @api.model
+    def _udm_format_delay(self, delta):
+        """A short waiting time for a person: "1 min 52 s", "45 s" (rounded up)."""
+        seconds = max(0, int(-(-delta.total_seconds() // 1)))
+        minutes, seconds = divmod(seconds, 60)
+        if not minutes:
+            return _("%(seconds)s s", seconds=seconds)
+        if not seconds:
+            return _("%(minutes)s min", minutes=minutes)
+        return _("%(minutes)s min %(seconds)s s", minutes=minutes, seconds=seconds)
+
+    @api.model
+    def _udm_format_clock(self, value, user):
+        """A UTC datetime as the time of day in `user`'s timezone ("10:42"), with the
+        date when it is not today there.
+        """
+        tz = user.tz or "UTC"
+        today = format_datetime(
+            self.env, fields.Datetime.now(), tz=tz, dt_format="yyyy-MM-dd"
+        )
+        if format_datetime(self.env, value, tz=tz, dt_format="yyyy-MM-dd") != today:
+            return format_datetime(self.env, value, tz=tz, dt_format="short")
+        return format_datetime(self.env, value, tz=tz, dt_format="HH:mm")
 
     # ------------------------------------------------------------------
     # Activity and idle deadline
@@ -321,8 +358,9 @@ class PortalInternalSwitch(models.Model):
     def _udm_register_activity(self, uid):
         """Record real backend activity of `uid`: last activity and deadline move on.
 
-        Written at most once per ACTIVITY_WRITE_INTERVAL seconds per user, in one UPDATE
-        whose WHERE clause does the throttling, so concurrent tabs never write twice.
+        Written at most once per `_udm_activity_interval` (a third of the idle time,
+        at most ACTIVITY_WRITE_INTERVAL seconds) per user, in one UPDATE whose WHERE
+        clause does the throttling, so concurrent tabs never write twice.
         """
         now = fields.Datetime.now()
         self.flush_model(["last_activity", "deadline", "state"])
@@ -335,8 +373,10 @@ class PortalInternalSwitch(models.Model):
                                   THEN %(now)s + idle_time * interval '1 minute' END
                  WHERE user_id = %(uid)s AND state = 'active'
                    AND (last_activity IS NULL
-                        OR last_activity
-                           <= %(now)s - %(interval)s * interval '1 second')
+                        OR last_activity <= %(now)s
+                           - (CASE WHEN idle_time > 0
+                                   THEN LEAST(%(interval)s, idle_time * 60 / 3)
+                                   ELSE %(interval)s END - 1) * interval '1 second')
                 """,
                 now=now,
                 uid=uid,
@@ -410,8 +450,21 @@ class PortalInternalSwitch(models.Model):
             "idle_seconds": self.idle_time * 60,
             "deadline": _epoch_ms(self.deadline) if self.deadline else False,
             "server_time": _epoch_ms(now),
-            "activity_interval": ACTIVITY_WRITE_INTERVAL,
+            "activity_interval": self._udm_activity_interval(),
+            "switch_id": self.id,
+            "template_name": self.template_id.sudo().name or "",
         }
+
+    def _udm_activity_interval(self):
+        """Seconds between two activity reports of the web client: a third of the idle
+        time, at most ACTIVITY_WRITE_INTERVAL, so that input just after a report is
+        reported well before the deadline. The server accepts a report one second
+        earlier than this (clock and network jitter).
+        """
+        self.ensure_one()
+        if not self.idle_time:
+            return ACTIVITY_WRITE_INTERVAL
+        return min(ACTIVITY_WRITE_INTERVAL, self.idle_time * 60 // 3)
 
     # ------------------------------------------------------------------
     # Revert
@@ -653,6 +706,7 @@ class PortalInternalSwitch(models.Model):
                 (
                     switch.user_id.partner_id,
                     BUS_REVERTED,
+                    # the id lets a newer switch's page ignore a replayed notification
                     {"reason": reason, "switch_id": switch.id},
                 )
                 for switch in self

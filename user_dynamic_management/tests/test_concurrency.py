@@ -124,7 +124,7 @@ class TestConcurrentSwitches(BaseCase):
             # cleanly
             with self.assertRaises(UserError) as catched:
                 env2["res.users"].browse(self.user_ids[1])._udm_switch_to_internal()
-            self.assertIn("You can switch again", str(catched.exception))
+            self.assertIn("You can switch in", str(catched.exception))
             cr2.rollback()
         finally:
             cr1.close()
