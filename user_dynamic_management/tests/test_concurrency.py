@@ -16,6 +16,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.user_dynamic_management.models.portal_internal_switch import (
     PARAM_MAX,
+    PARAM_MAX_SEATS,
     PARAM_TIME_LIMIT,
 )
 
@@ -31,6 +32,7 @@ class TestConcurrentSwitches(BaseCase):
     """
 
     N_USERS = 3
+    PARAMS = ((PARAM_MAX, 1), (PARAM_TIME_LIMIT, 60), (PARAM_MAX_SEATS, 0))
 
     @classmethod
     def setUpClass(cls):
@@ -62,12 +64,9 @@ class TestConcurrentSwitches(BaseCase):
                 ]
             )
             ICP = env["ir.config_parameter"]
-            self.old_params = (
-                ICP.get_param(PARAM_MAX),
-                ICP.get_param(PARAM_TIME_LIMIT),
-            )
-            ICP.set_param(PARAM_MAX, 1)
-            ICP.set_param(PARAM_TIME_LIMIT, 60)
+            self.old_params = {key: ICP.get_param(key) for key, _value in self.PARAMS}
+            for key, value in self.PARAMS:
+                ICP.set_param(key, value)
             self.user_ids = users.ids
             self.template_id = template.id
         self.addCleanup(self._cleanup)
@@ -89,8 +88,8 @@ class TestConcurrentSwitches(BaseCase):
             users.unlink()
             partners.unlink()
             ICP = env["ir.config_parameter"]
-            ICP.set_param(PARAM_MAX, self.old_params[0] or 0)
-            ICP.set_param(PARAM_TIME_LIMIT, self.old_params[1] or 0)
+            for key, value in self.old_params.items():
+                ICP.set_param(key, value or 0)
 
     def _active_switches(self):
         with self.registry.cursor() as cr:
@@ -133,6 +132,9 @@ class TestConcurrentSwitches(BaseCase):
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_threads_exactly_one_switch(self):
+        self._race(expected_switches=1)
+
+    def _race(self, expected_switches):
         barrier = threading.Barrier(self.N_USERS)
         results = {}
 
@@ -157,7 +159,54 @@ class TestConcurrentSwitches(BaseCase):
             thread.join(timeout=60)
         self.assertEqual(
             sorted(results.values()),
-            ["refused"] * (self.N_USERS - 1) + ["switched"],
+            ["refused"] * (self.N_USERS - expected_switches)
+            + ["switched"] * expected_switches,
             results,
         )
-        self.assertEqual(self._active_switches(), 1)
+        self.assertEqual(self._active_switches(), expected_switches)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentSeats(TestConcurrentSwitches):
+    """K = 2 seats, no quota: of four simultaneous switches on real cursors, exactly
+    two succeed (never K + 1), the others are refused with the seat message."""
+
+    N_USERS = 4
+    PARAMS = ((PARAM_MAX, 0), (PARAM_TIME_LIMIT, 0), (PARAM_MAX_SEATS, 2))
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_second_gets_serialization_failure(self):
+        # one seat taken already, one left; the second transaction's snapshot predates
+        # the first's switch
+        self._switch_committed(self.user_ids[3])
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            cr2.execute("SELECT 1")
+            env1["res.users"].browse(self.user_ids[0])._udm_switch_to_internal()
+            cr1.commit()
+            with self.assertRaises(OperationalError) as catched:
+                env2["res.users"].browse(self.user_ids[1])._udm_switch_to_internal()
+            self.assertEqual(catched.exception.pgcode, "40001")
+            cr2.rollback()
+            env2.reset()
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            with self.assertRaises(UserError) as catched:
+                env2["res.users"].browse(self.user_ids[1])._udm_switch_to_internal()
+            self.assertIn("All 2 seats", str(catched.exception))
+            cr2.rollback()
+        finally:
+            cr1.close()
+            cr2.close()
+        self.assertEqual(self._active_switches(), 2)
+
+    def _switch_committed(self, uid):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["res.users"].browse(uid)._udm_switch_to_internal()
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_threads_exactly_one_switch(self):
+        self._race(expected_switches=2)
