@@ -394,9 +394,12 @@ class PortalInternalSwitch(models.Model):
             [d for d in (switch.deadline, switch.end_deadline) if d], default=None
         )
         if first_deadline:
-            # the runner picks the trigger up at its next wake-up after the deadline;
-            # the run just before waits for it (see _udm_wait_for_next_deadline)
-            Switch._udm_trigger_revert_job(at=first_deadline)
+            # The runner picks a trigger up at its next wake-up (about once a minute):
+            # the run just before the deadline waits for it (see
+            # _udm_wait_for_next_deadline). A deadline that close already needs a run
+            # now, which waits for it.
+            close = (first_deadline - now).total_seconds() <= CRON_WAIT_MAX
+            Switch._udm_trigger_revert_job(at=None if close else first_deadline)
         switch._udm_notify_opened()
         return switch
 

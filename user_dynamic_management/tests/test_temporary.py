@@ -110,6 +110,12 @@ class TestTemporary(UdmCommon, TransactionCase):
         self._switch_at(self.portal_user, "2026-03-02 10:40:00")
         new = self._triggers() - before
         self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 43)])
+        # a deadline closer than the runner's next wake-up: a run now, which waits
+        self.portal_user2.write({"udm_max_duration": 1, "enable_idle_time": False})
+        before = self._triggers()
+        self._switch_at(self.portal_user2, "2026-03-02 10:40:00")
+        new = self._triggers() - before
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 40)])
 
     def test_run_before_a_close_deadline_waits_for_it(self):
         self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle deadline 10:45
