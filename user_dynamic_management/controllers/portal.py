@@ -85,6 +85,7 @@ class UserDynamicManagementPortal(CustomerPortal):
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
                     user_agent=request.httprequest.user_agent.string,
+                    reason_text=kw.get("reason"),
                 )
         except AccessDenied:
             _logger.info(
