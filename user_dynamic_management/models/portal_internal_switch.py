@@ -139,6 +139,22 @@ class PortalInternalSwitch(models.Model):
         readonly=True,
         help="Why the user asked for internal access (when a reason is required).",
     )
+    request_id = fields.Many2one(
+        comodel_name="portal.internal.switch.request",
+        string="Full User Request",
+        compute="_compute_request_id",
+        help="The approved request this switch used.",
+    )
+
+    def _compute_request_id(self):
+        Request = self.env["portal.internal.switch.request"].sudo()
+        by_switch = {
+            request.switch_id.id: request
+            for request in Request.search([("switch_id", "in", self.ids)])
+        }
+        for switch in self:
+            switch.request_id = by_switch.get(switch.id, Request.browse())
+
     group_ids = fields.Many2many(
         comodel_name="res.groups",
         relation="portal_internal_switch_group_rel",
@@ -367,7 +383,10 @@ class PortalInternalSwitch(models.Model):
         # group definitions may have changed since the template was saved: validate at
         # every switch
         template._access_right_template_validate()
+        full_request = Switch._udm_check_request(user, template, reason_text)
+        reason_text = (reason_text or "").strip() or full_request.reason_text
         now = fields.Datetime.now()
+        # quota and seats are checked at switch time, approval or not
         Switch._udm_check_quota(now, user)
         Switch._udm_check_seats(now, user)
         snapshot = user.groups_id
@@ -376,7 +395,14 @@ class PortalInternalSwitch(models.Model):
             template, snapshot, now, ip_address, user_agent
         )
         values["reason_text"] = reason_text or False
+        if full_request.duration and (
+            not values["max_duration"] or full_request.duration < values["max_duration"]
+        ):
+            values["max_duration"] = full_request.duration
+            values["end_deadline"] = now + timedelta(minutes=full_request.duration)
         switch = Switch._udm_own().create(values)
+        if full_request:
+            full_request.write({"state": "used", "switch_id": switch.id})
         # Command.set: exact, and immune to the demotion rule of res.users
         user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
             {"groups_id": [Command.set(new_groups.ids)]}
@@ -402,6 +428,26 @@ class PortalInternalSwitch(models.Model):
             Switch._udm_trigger_revert_job(at=None if close else first_deadline)
         switch._udm_notify_opened()
         return switch
+
+    @api.model
+    def _udm_check_request(self, user, template, reason_text):
+        """The approved Full User Request this switch uses (locked, so that it is used
+        once only), or an empty recordset when no approval is needed. Raises UserError
+        when an approval or a reason is required and missing."""
+        Request = self.env["portal.internal.switch.request"].sudo()
+        if not user._udm_policy(template)["approval"]:
+            if Request._udm_reason_required() and not (reason_text or "").strip():
+                raise UserError(_("Please say why you need internal access."))
+            return Request.browse()
+        full_request = Request._udm_lock_usable(user)
+        if not full_request:
+            raise UserError(
+                _(
+                    "Switching needs an approval: send a Full User Request and switch "
+                    "once it is approved."
+                )
+            )
+        return full_request
 
     def _udm_notify_opened(self):
         """Audit note on the user's partner (instead of mail's "Portal Access

@@ -48,6 +48,26 @@ class ResUsers(models.Model):
         help="Minutes of inactivity in the backend after which the user is switched "
         "back to portal.",
     )
+    udm_allowed_until = fields.Date(
+        string="Allowed until",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Last day this user may switch to an internal user (empty: no end).",
+    )
+    udm_approval = fields.Selection(
+        selection=[
+            ("default", "As in Settings"),
+            ("required", "Required"),
+            ("not_required", "Not required"),
+        ],
+        string="Approval",
+        default="default",
+        required=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Whether a switch needs an approved Full User Request. On a template: its "
+        "policy; on a user: overrides the template's.",
+    )
     udm_max_duration = fields.Integer(
         string="Maximum Duration",
         copy=False,
@@ -362,10 +382,38 @@ class ResUsers(models.Model):
             raise UserError(_("You are already an internal user."))
         if not user.has_group("base.group_portal"):
             raise UserError(_("Only portal users can switch to an internal user."))
-        if not user.allow_portal_access_internal:
+        if not user._udm_is_eligible():
             raise UserError(_("You are not allowed to switch to an internal user."))
+        if (
+            user.udm_allowed_until
+            and user.udm_allowed_until < fields.Date.context_today(user)
+        ):
+            raise UserError(
+                _(
+                    "Your access to internal rights ended on %s.",
+                    fields.Date.to_string(user.udm_allowed_until),
+                )
+            )
         if user.is_access_right_template:
             raise UserError(_("An access right template cannot switch."))
+
+    def _udm_is_eligible(self):
+        """Whether this user may switch at all: "Allow Portal Access Internal", or a
+        group whose members may switch (Settings). The date limit is checked apart."""
+        self.ensure_one()
+        user = self.sudo()
+        return user.allow_portal_access_internal or any(
+            user.groups_id.mapped("udm_may_switch")
+        )
+
+    def _udm_can_switch(self):
+        """Whether the portal shows this user the switch (eligible, date not past)."""
+        self.ensure_one()
+        user = self.sudo()
+        if user._is_public() or not user.share or not user._udm_is_eligible():
+            return False
+        today = fields.Date.context_today(user)
+        return not user.udm_allowed_until or user.udm_allowed_until >= today
 
     def _udm_internal_groups(self, template):
         """Groups the user gets while switched: their own groups minus the portal/public
@@ -402,9 +450,16 @@ class ResUsers(models.Model):
             idle = template.idle_time
         else:
             idle = 0
+        approval = user.udm_approval
+        if approval == "default":
+            approval = template.udm_approval
+        if approval == "default":
+            Request = self.env["portal.internal.switch.request"]
+            approval = "required" if Request._udm_approval_required() else "no"
         return {
             "idle": idle,
             "max_duration": user.udm_max_duration or template.udm_max_duration,
+            "approval": approval == "required",
         }
 
     def _udm_switch_values(self, template, snapshot, now, ip_address, user_agent):

@@ -210,3 +210,143 @@ class TestConcurrentSeats(TestConcurrentSwitches):
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_threads_exactly_one_switch(self):
         self._race(expected_switches=2)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRequests(BaseCase):
+    """A Full User Request approved by two approvers at once is decided once, and an
+    approved request used by two simultaneous submits switches once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = odoo.registry(get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
+            template = env["res.users"].create(
+                {
+                    "name": "UDM request race template",
+                    "login": "udm_req_template",
+                    "is_access_right_template": True,
+                    "groups_id": [Command.set(env.ref("base.group_user").ids)],
+                }
+            )
+            user = env["res.users"].create(
+                {
+                    "name": "UDM request race user",
+                    "login": "udm_req_user",
+                    "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                    "allow_portal_access_internal": True,
+                    "switch_template_id": template.id,
+                    "udm_approval": "required",
+                }
+            )
+            approvers = env["res.users"].create(
+                [
+                    {
+                        "name": f"UDM racing approver {i}",
+                        "login": f"udm_req_approver_{i}",
+                        "groups_id": [
+                            Command.set(env.ref("base.group_erp_manager").ids)
+                        ],
+                    }
+                    for i in range(2)
+                ]
+            )
+            request = env["portal.internal.switch.request"]._udm_file(user, "Race", 0)
+            self.ids = {
+                "template": template.id,
+                "user": user.id,
+                "approvers": approvers.ids,
+                "request": request.id,
+            }
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
+            switches = env["portal.internal.switch"].search(
+                [("user_id", "=", self.ids["user"])]
+            )
+            switches._udm_revert("admin")
+            env["portal.internal.switch.request"].browse(self.ids["request"]).unlink()
+            switches._udm_own().unlink()
+            users = (
+                env["res.users"]
+                .with_context(active_test=False)
+                .browse(
+                    [self.ids["user"], self.ids["template"], *self.ids["approvers"]]
+                )
+            )
+            partners = users.partner_id
+            users.unlink()
+            partners.unlink()
+
+    def _state(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            request = env["portal.internal.switch.request"].browse(self.ids["request"])
+            switches = env["portal.internal.switch"].search_count(
+                [("user_id", "=", self.ids["user"])]
+            )
+            return request.state, request.approver_id.id, switches
+
+    @mute_logger("odoo.sql_db")
+    def test_two_approvers_at_once_decide_once(self):
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            approver1, approver2 = self.ids["approvers"]
+            env1 = api.Environment(cr1, approver1, {})
+            env2 = api.Environment(cr2, approver2, {})
+            cr2.execute("SELECT 1")  # snapshot before the first approval
+            Request = "portal.internal.switch.request"
+            env1[Request].browse(self.ids["request"]).action_approve()
+            cr1.commit()
+            with self.assertRaises(OperationalError) as caught:
+                env2[Request].browse(self.ids["request"]).action_refuse()
+            self.assertEqual(caught.exception.pgcode, "40001")
+            cr2.rollback()
+            env2.reset()
+            env2 = api.Environment(cr2, approver2, {})
+            # the replay sees the decision
+            with self.assertRaises(UserError) as caught:
+                env2[Request].browse(self.ids["request"]).action_refuse()
+            self.assertIn("already decided", str(caught.exception))
+            cr2.rollback()
+        finally:
+            cr1.close()
+            cr2.close()
+        self.assertEqual(self._state(), ("approved", approver1, 0))
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_approved_request_used_by_two_submits_switches_once(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, self.ids["approvers"][0], {})
+            env["portal.internal.switch.request"].browse(
+                self.ids["request"]
+            ).action_approve()
+        barrier = threading.Barrier(2)
+        results = []
+
+        def attempt():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                cr.execute("SELECT 1")
+                barrier.wait(timeout=10)
+                user = env["res.users"].browse(self.ids["user"])
+                results.append(retrying(partial(user._udm_switch_to_internal), env).id)
+
+        threads = [threading.Thread(target=attempt) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        # both submits answer with the same (single) switch: idempotent
+        self.assertEqual(len(results), 2)
+        self.assertEqual(len(set(results)), 1)
+        state, _approver, switches = self._state()
+        self.assertEqual((state, switches), ("used", 1))
