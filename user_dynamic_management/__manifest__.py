@@ -16,6 +16,7 @@
         "data/ir_config_parameter_data.xml",
         "data/portal_internal_switch_quota_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/res_users_views.xml",
         "views/portal_internal_switch_views.xml",
         "views/res_config_settings_views.xml",

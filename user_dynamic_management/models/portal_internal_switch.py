@@ -21,6 +21,8 @@ PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
 PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
+PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
+PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
 # the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in
 # prefork) between wake-ups; a run that finds a deadline closer than this waits for it,
 # then wakes the runner itself (a trigger due now notifies it on commit)
@@ -45,6 +47,10 @@ REASONS = [
     ("uninstall", "Uninstall"),
     ("expired", "Maximum duration reached"),
 ]
+
+
+class UdmLimitReached(UserError):
+    """A switch refused by the quota or the seats (the managers may be e-mailed)."""
 
 
 class PortalInternalSwitch(models.Model):
@@ -449,11 +455,64 @@ class PortalInternalSwitch(models.Model):
             )
         return full_request
 
+    # ------------------------------------------------------------------
+    # E-mails to the Portal switch managers (Settings, off by default)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_mail_recipients(self, user):
+        """Partners e-mailed about `user`'s switch: the Portal switch managers, and the
+        user when "Send the user a copy" is set. Empty when e-mails are off."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        if ICP.get_param(PARAM_NOTIFY_MANAGERS, "False") != "True":
+            return self.env["res.partner"]
+        group = self.env.ref(
+            "user_dynamic_management.group_portal_switch_manager",
+            raise_if_not_found=False,
+        )
+        partners = group.users.partner_id if group else self.env["res.partner"]
+        if user and ICP.get_param(PARAM_NOTIFY_USER, "False") == "True":
+            partners |= user.partner_id
+        return partners
+
+    @api.model
+    def _udm_send_mail(self, template_xmlid, record, user, **ctx):
+        """Queue the e-mail `template_xmlid` about `record` (`user`'s switch) to the
+        recipients above, in the recipient's language where the template says so."""
+        partners = self._udm_mail_recipients(user)
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not partners or not template:
+            return False
+        return (
+            template.sudo()
+            .with_context(**ctx)
+            .send_mail(
+                record.id,
+                email_values={
+                    "recipient_ids": [Command.link(pid) for pid in partners.ids]
+                },
+            )
+        )
+
+    @api.model
+    def _udm_notify_refused(self, user, message):
+        """E-mail the managers that `user` was refused (quota, seats...). Called after
+        the refused transaction was rolled back (see controllers/portal.py)."""
+        return self._udm_send_mail(
+            "user_dynamic_management.mail_template_switch_refused",
+            user.sudo(),
+            user,
+            udm_refusal=message,
+        )
+
     def _udm_notify_opened(self):
         """Audit note on the user's partner (instead of mail's "Portal Access
-        Granted") and a log line. Extension point."""
+        Granted"), the managers' e-mail and a log line. Extension point."""
         self.ensure_one()
         user = self.user_id
+        self._udm_send_mail(
+            "user_dynamic_management.mail_template_switch_opened", self, user
+        )
         user.partner_id._message_log(
             body=Markup("<p>%s</p>")
             % _(
@@ -543,7 +602,7 @@ class PortalInternalSwitch(models.Model):
         )
         free_at = self.env.cr.fetchone()[0]
         if free_at:
-            raise UserError(
+            raise UdmLimitReached(
                 _(
                     "All %(max)s seats for internal users are taken. A seat is "
                     "expected to free up in %(delay)s (at %(time)s).",
@@ -552,7 +611,7 @@ class PortalInternalSwitch(models.Model):
                     time=self._udm_format_clock(free_at, user),
                 )
             )
-        raise UserError(
+        raise UdmLimitReached(
             _(
                 "All %(max)s seats for internal users are taken. A seat frees up when "
                 "one of them switches back to portal.",
@@ -597,7 +656,7 @@ class PortalInternalSwitch(models.Model):
         if not next_at:
             return
         max_switches, time_limit = self._udm_quota_settings()
-        raise UserError(
+        raise UdmLimitReached(
             _(
                 "Too many users switched to internal recently (at most %(max)s "
                 "every %(minutes)s minutes). You can switch in %(delay)s "
@@ -1105,6 +1164,14 @@ class PortalInternalSwitch(models.Model):
         note = Markup("<p>%s</p>") % text
         # one batch of audit notes (mail's own portal-access notes are bypassed)
         users.partner_id._message_log_batch({p.id: note for p in users.partner_id})
+        if self._udm_mail_recipients(False):
+            for switch in self:
+                self._udm_send_mail(
+                    "user_dynamic_management.mail_template_switch_reverted",
+                    switch,
+                    switch.user_id,
+                    udm_reason_label=reason_label,
+                )
         for switch in self:
             _logger.info(
                 "User %s (#%s) switch closed (%s)%s",

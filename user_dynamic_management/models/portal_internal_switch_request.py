@@ -168,6 +168,9 @@ class PortalInternalSwitchRequest(models.Model):
             )
         )
         request._udm_notify_approvers()
+        self.env["portal.internal.switch"]._udm_send_mail(
+            "user_dynamic_management.mail_template_request_filed", request, user
+        )
         return request
 
     def _udm_notify_approvers(self):

@@ -7,6 +7,8 @@ from .portal_internal_switch import (
     PARAM_CONFIRM_PASSWORD,
     PARAM_MAX,
     PARAM_MAX_SEATS,
+    PARAM_NOTIFY_MANAGERS,
+    PARAM_NOTIFY_USER,
     PARAM_TIME_LIMIT,
 )
 from .portal_internal_switch_request import (
@@ -86,6 +88,19 @@ class ResConfigSettings(models.TransientModel):
         string="Portal users in these groups may switch",
         compute="_compute_udm_eligible_group_ids",
         inverse="_inverse_udm_eligible_group_ids",
+    )
+
+    udm_notify_managers = fields.Boolean(
+        string="E-mail the Portal switch managers",
+        config_parameter=PARAM_NOTIFY_MANAGERS,
+        help="On every switch, revert (with its reason), Full User Request and "
+        "refused switch, the members of the 'Portal switch managers' group get an "
+        "e-mail.",
+    )
+    udm_notify_user = fields.Boolean(
+        string="Send the user a copy",
+        config_parameter=PARAM_NOTIFY_USER,
+        help="The portal user gets a copy of the e-mails about their switches.",
     )
 
     def _compute_udm_eligible_group_ids(self):
