@@ -46,9 +46,14 @@ class ResConfigSettings(models.TransientModel):
         help="At most this many portal users may be switched to internal at the same "
         "time (0: no limit).",
     )
+    # a default, not a compute: the settings form is a new record whose first
+    # onchange takes defaults only
     udm_seats_in_use = fields.Integer(
         string="Seats in use now",
-        compute="_compute_udm_seats_in_use",
+        default=lambda self: self.env["portal.internal.switch"]
+        .sudo()
+        ._udm_seats_in_use(),
+        readonly=True,
         help="Portal users switched to internal right now.",
     )
 
@@ -114,11 +119,6 @@ class ResConfigSettings(models.TransientModel):
         current = Groups.search([("udm_may_switch", "=", True)])
         (current - wanted).write({"udm_may_switch": False})
         (wanted - current).write({"udm_may_switch": True})
-
-    def _compute_udm_seats_in_use(self):
-        in_use = self.env["portal.internal.switch"].sudo()._udm_seats_in_use()
-        for settings in self:
-            settings.udm_seats_in_use = in_use
 
     @api.constrains(
         "udm_max_portal_user",
