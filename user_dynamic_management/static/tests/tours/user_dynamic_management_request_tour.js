@@ -44,7 +44,8 @@ registry.category("web_tour.tours").add("user_dynamic_management_request_approve
         },
         {
             content: "Approved",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current:contains(Approved)",
             isCheck: true,
         },
     ],
