@@ -245,3 +245,49 @@ def test_revert_and_log_out_ends_every_session(
         web = portal.http.get(portal.url + "/web", allow_redirects=False, timeout=60)
         assert web.status_code in (302, 303)
         assert "/web/login" in web.headers["Location"]
+
+
+def test_api_key_minted_while_switched_dies_with_the_switch(
+    admin, client_factory, portal_user, quota, live_server, test_db
+):
+    """An attacker switches, mints an API key through the backend's own wizard
+    (identity check included), then logs out: the key no longer opens XML-RPC."""
+    import xmlrpc.client
+
+    quota(0, 0)
+    _allow(admin, portal_user["id"])
+    portal = client_factory().login(portal_user["login"], portal_user["password"])
+    resp = _post_switch(portal, portal_user["password"])
+    assert resp.headers["Location"].endswith("/web")
+    wizard = portal.call("res.users.apikeys.description", "create", {"name": "bb"})
+    check = portal.call("res.users.apikeys.description", "make_key", [wizard])
+    assert check["res_model"] == "res.users.identitycheck"
+    portal.call(
+        "res.users.identitycheck",
+        "write",
+        [check["res_id"]],
+        {"password": portal_user["password"]},
+    )
+    shown = portal.call("res.users.identitycheck", "run_check", [check["res_id"]])
+    key = shown["context"]["default_key"]
+    rpc = xmlrpc.client.ServerProxy(f"{live_server}/xmlrpc/2/object")
+
+    def read_share():
+        return rpc.execute_kw(
+            test_db, portal_user["id"], key, "res.users", "read",
+            [[portal_user["id"]], ["share"]],
+        )[0]["share"]  # fmt: skip
+
+    assert read_share() is False  # the key works while switched
+    portal.http.get(portal.url + "/web/session/logout", timeout=60)
+    assert _share(admin, portal_user["id"]) is True
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        read_share()
+    assert "Access Denied" in caught.value.faultString
+    (switch,) = admin.call(
+        "portal.internal.switch",
+        "search_read",
+        [("user_id", "=", portal_user["id"])],
+        ["removed_credentials"],
+    )
+    assert "bb" in switch["removed_credentials"]
