@@ -3,12 +3,16 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
+from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+
+from odoo.addons.base.models.res_users import is_reified_group
+
+from .portal_internal_switch import CTX_OWN_WRITE
 
 _logger = logging.getLogger(__name__)
 
@@ -44,16 +48,137 @@ class ResUsers(models.Model):
         help="Minutes of inactivity in the backend after which the user is switched "
         "back to portal.",
     )
+    udm_allowed_until = fields.Date(
+        string="Allowed until",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Last day this user may switch to an internal user (empty: no end).",
+    )
+    udm_approval = fields.Selection(
+        selection=[
+            ("default", "As in Settings"),
+            ("required", "Required"),
+            ("not_required", "Not required"),
+        ],
+        string="Approval",
+        default="default",
+        required=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Whether a switch needs an approved Full User Request. On a template: its "
+        "policy; on a user: overrides the template's.",
+    )
+    udm_max_duration = fields.Integer(
+        string="Maximum Duration",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Minutes a switch may last at most, activity or not (0: no limit). On a "
+        "template: its policy; on a user: overrides the template's when set.",
+    )
     portal_internal_switch_ids = fields.One2many(
         comodel_name="portal.internal.switch",
         inverse_name="user_id",
         string="Portal Switches",
         groups=MANAGER_GROUP,
     )
+    udm_switch_count = fields.Integer(
+        string="Switches",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    udm_is_switched = fields.Boolean(
+        string="Switched to Internal",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    udm_switch_status = fields.Char(
+        string="Switch Status",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    # part of the session token: bumping it logs the user out of every session, in
+    # every worker ("Revert and log out")
+    udm_session_epoch = fields.Integer(copy=False, groups="base.group_system")
 
-    @api.constrains("enable_idle_time", "idle_time")
+    def _get_session_token_fields(self):
+        return super()._get_session_token_fields() | {"udm_session_epoch"}
+
+    def _compute_udm_switch_status(self):
+        Switch = self.env["portal.internal.switch"].sudo()
+        counts = {
+            user.id: count
+            for user, count in Switch._read_group(
+                [("user_id", "in", self.ids)], ["user_id"], ["__count"]
+            )
+        }
+        active = {
+            switch.user_id.id: switch
+            for switch in Switch.search(
+                [("user_id", "in", self.ids), ("state", "=", "active")]
+            )
+        }
+        for user in self:
+            switch = active.get(user.id)
+            user.udm_switch_count = counts.get(user.id, 0)
+            user.udm_is_switched = bool(switch)
+            user.udm_switch_status = switch._udm_status_line() if switch else False
+
+    def action_udm_view_switches(self):
+        """Smart button: this user's switches."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "user_dynamic_management.action_portal_internal_switch"
+        )
+        action["domain"] = [("user_id", "=", self.id)]
+        action["context"] = {"search_default_group_state": 1}
+        return action
+
+    def _udm_admin_active_switch(self):
+        """The open switch of this user, for an Access Rights administrator's button."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only Access Rights administrators can revert a switch.")
+            )
+        return self.env["portal.internal.switch"].sudo()._udm_active_for_user(self.id)
+
+    def action_udm_revert_now(self):
+        """Button "Revert now" of the user form."""
+        switch = self._udm_admin_active_switch()
+        return switch.with_env(self.env).action_revert_now()
+
+    def action_udm_revert_logout(self):
+        """Button "Revert and log out": revert, and end every session of the user in
+        every worker (the session token changes with udm_session_epoch)."""
+        switch = self._udm_admin_active_switch()
+        reverted = switch._udm_revert("admin")
+        user = self.sudo()
+        user.with_context(**{CTX_OWN_WRITE: True}).write(
+            {"udm_session_epoch": user.udm_session_epoch + 1}
+        )
+        # the token is computed in SQL
+        user.flush_recordset(["udm_session_epoch"])
+        # the token is cached per session id: every worker must recompute it
+        self.env.registry.clear_cache()
+        return self.env["portal.internal.switch"]._udm_notification(
+            _(
+                "%s switched back to a portal user and logged out of every session.",
+                user.name,
+            )
+            if reverted
+            else _("%s logged out of every session.", user.name),
+        )
+
+    @api.constrains("enable_idle_time", "idle_time", "udm_max_duration")
     def _check_idle_time(self):
         for user in self.sudo():
+            if user.udm_max_duration < 0:
+                raise ValidationError(
+                    _(
+                        "The maximum duration of %s cannot be negative (0: no limit).",
+                        user.name,
+                    )
+                )
             if user.idle_time < 0 or (user.enable_idle_time and user.idle_time <= 0):
                 raise ValidationError(
                     _(
@@ -61,6 +186,187 @@ class ResUsers(models.Model):
                         user.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Administrators' changes end a running switch
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if self.env.context.get(CTX_OWN_WRITE) or not self._udm_write_may_end(vals):
+            return super().write(vals)
+        switched = self._udm_switched()
+        if not switched:
+            return super().write(vals)
+        templates_before = {
+            user.id: user.sudo().switch_template_id for user in switched
+        }
+        own = switched.filtered(lambda user: user.id == self.env.uid)
+        groups_before = {user.id: user.sudo().groups_id for user in own}
+        res = super().write(vals)
+        if groups_before:
+            own._udm_track_own_group_changes(groups_before)
+        (switched - own)._udm_after_admin_write(vals, templates_before)
+        return res
+
+    def _udm_track_own_group_changes(self, groups_before):
+        """Groups a switched user changed themselves (e.g. the notification preference,
+        whose inverse edits groups) belong to the switch: the revert undoes them too,
+        unlike an administrator's changes."""
+        Switch = self.env["portal.internal.switch"].sudo()
+        for user in self:
+            before = groups_before[user.id]
+            after = user.sudo().groups_id
+            if before == after:
+                continue
+            switch = Switch._udm_active_for_user(user.id)
+            gained, lost = after - before, before - after
+            commands = {
+                "added_group_ids": [Command.link(g.id) for g in gained]
+                + [Command.unlink(g.id) for g in lost & switch.added_group_ids],
+                "removed_group_ids": [
+                    Command.link(g.id) for g in lost - switch.added_group_ids
+                ]
+                + [Command.unlink(g.id) for g in gained & switch.removed_group_ids],
+            }
+            switch._udm_own().write(commands)
+
+    @api.model
+    def _udm_write_may_end(self, vals):
+        """Whether a write with these values may end a running switch (cheap test on
+        the keys, so that ordinary writes cost no query)."""
+        watched = {
+            "allow_portal_access_internal",
+            "active",
+            "switch_template_id",
+            "password",
+            "groups_id",
+        }
+        return bool(watched & vals.keys()) or any(is_reified_group(key) for key in vals)
+
+    def _udm_switched(self):
+        """The users among self who are switched right now."""
+        if not self.ids:
+            return self.browse()
+        switches = (
+            self.env["portal.internal.switch"]
+            .sudo()
+            .search([("user_id", "in", self.ids), ("state", "=", "active")])
+        )
+        return self.browse(switches.user_id.ids)
+
+    def _udm_after_admin_write(self, vals, templates_before):
+        """End the switch of these switched users when an administrator's write calls
+        for it (reason `admin`). Extension point.
+
+        - "Allow Portal Access Internal" unticked, user archived, another template, or a
+          password set by someone else than the user: the user is switched back now;
+        - the administrator gave the user Internal User explicitly (or a group implying
+          it): the switch closes and the user stays internal;
+        - the administrator made the user a portal user: the switch closes (the revert
+          removes what the switch added and keeps the rest).
+        """
+        to_revert = self.browse()
+        kept = self.browse()
+        explicit_internal = self._udm_vals_link_internal(vals)
+        for user in self:
+            sudo_user = user.sudo()
+            if (
+                (
+                    "allow_portal_access_internal" in vals
+                    and not vals["allow_portal_access_internal"]
+                )
+                or ("active" in vals and not vals["active"])
+                or (
+                    "switch_template_id" in vals
+                    and sudo_user.switch_template_id != templates_before.get(user.id)
+                )
+                or (vals.get("password") and self.env.uid != user.id)
+            ):
+                to_revert |= user
+            elif explicit_internal and self.env.uid != user.id:
+                kept |= user
+            elif sudo_user.share and (
+                "groups_id" in vals or any(is_reified_group(k) for k in vals)
+            ):
+                # the administrator made the user a portal user
+                to_revert |= user
+        Switch = self.env["portal.internal.switch"].sudo()
+        if kept:
+            Switch.search(
+                [("user_id", "in", kept.ids), ("state", "=", "active")]
+            )._udm_close_kept_internal()
+        if to_revert:
+            to_revert._udm_revert("admin")
+
+    def _udm_vals_link_internal(self, vals):
+        """Whether these values add Internal User explicitly (user type set to Internal
+        User, or Command.link/set with it)."""
+        group_user_id = self.env.ref("base.group_user").id
+        commands = self._remove_reified_groups(dict(vals)).get("groups_id") or []
+        for command in commands:
+            if command[0] == Command.LINK and command[1] == group_user_id:
+                return True
+            if command[0] == Command.SET and group_user_id in command[2]:
+                return True
+        return False
+
+    def unlink(self):
+        # the switch history stays (with the user's name and login); close it first so
+        # no switch stays open without a user
+        switched = self._udm_switched()
+        if switched:
+            self.env["portal.internal.switch"].sudo().search(
+                [("user_id", "in", switched.ids), ("state", "=", "active")]
+            )._udm_own().write(
+                {
+                    "state": "reverted",
+                    "end_date": fields.Datetime.now(),
+                    "reason": "admin",
+                }
+            )
+        return super().unlink()
+
+    def action_reset_password(self):
+        # a password reset sent by someone else ends the user's switch: whoever gets
+        # the new password must not inherit internal rights
+        others = self.filtered(lambda user: user.id != self.env.uid)
+        # sent by an internal user (an administrator), not requested anonymously from
+        # the login page, which must not let anyone revert a switched user
+        if others and self.env.user._is_internal():
+            switched = others._udm_switched()
+            if switched:
+                switched._udm_revert("admin")
+        return super().action_reset_password()
+
+    # ------------------------------------------------------------------
+    # RPC (XML-RPC, /jsonrpc) after the deadline
+    # ------------------------------------------------------------------
+
+    @classmethod
+    def check(cls, db, uid, passwd):
+        """Every XML-RPC and /jsonrpc call authenticates here (password or API key)
+        before it is dispatched: a user past their deadline is switched back first, so
+        the call is served as the portal user, exactly like a browser request."""
+        res = super().check(db, uid, passwd)
+        cls._udm_enforce_deadline_rpc(uid)
+        return res
+
+    @classmethod
+    def _udm_enforce_deadline_rpc(cls, uid):
+        """Revert `uid` if due, in a transaction of its own that commits before the
+        call is dispatched (the dispatch opens its own cursor afterwards, so it sees the
+        portal groups). One indexed SELECT when nothing is due."""
+        registry = cls.pool
+        try:
+            with registry.manage_changes(), registry.cursor() as cr:
+                Switch = api.Environment(cr, SUPERUSER_ID, {})["portal.internal.switch"]
+                if Switch._udm_is_due(uid):
+                    Switch._udm_check_deadline(uid)
+        except OperationalError as error:
+            # reverted concurrently (cron, another call): committed by the other one
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.info("RPC revert of user #%s done concurrently: %s", uid, error)
 
     # ------------------------------------------------------------------
     # Switch (private: never reachable through JSON-RPC)
@@ -76,10 +382,38 @@ class ResUsers(models.Model):
             raise UserError(_("You are already an internal user."))
         if not user.has_group("base.group_portal"):
             raise UserError(_("Only portal users can switch to an internal user."))
-        if not user.allow_portal_access_internal:
+        if not user._udm_is_eligible():
             raise UserError(_("You are not allowed to switch to an internal user."))
+        if (
+            user.udm_allowed_until
+            and user.udm_allowed_until < fields.Date.context_today(user)
+        ):
+            raise UserError(
+                _(
+                    "Your access to internal rights ended on %s.",
+                    fields.Date.to_string(user.udm_allowed_until),
+                )
+            )
         if user.is_access_right_template:
             raise UserError(_("An access right template cannot switch."))
+
+    def _udm_is_eligible(self):
+        """Whether this user may switch at all: "Allow Portal Access Internal", or a
+        group whose members may switch (Settings). The date limit is checked apart."""
+        self.ensure_one()
+        user = self.sudo()
+        return user.allow_portal_access_internal or any(
+            user.groups_id.mapped("udm_may_switch")
+        )
+
+    def _udm_can_switch(self):
+        """Whether the portal shows this user the switch (eligible, date not past)."""
+        self.ensure_one()
+        user = self.sudo()
+        if user._is_public() or not user.share or not user._udm_is_eligible():
+            return False
+        today = fields.Date.context_today(user)
+        return not user.udm_allowed_until or user.udm_allowed_until >= today
 
     def _udm_internal_groups(self, template):
         """Groups the user gets while switched: their own groups minus the portal/public
@@ -96,76 +430,59 @@ class ResUsers(models.Model):
             | self.env.ref("base.group_user")
         )
 
-    def _udm_switch_to_internal(self, ip_address=None, user_agent=None):
-        """Switch this portal user to internal, in the current transaction.
-
-        Raises UserError/ValidationError (and changes nothing) when the switch is
-        refused. Callers are responsible for having authenticated the user: this only
-        ever runs for the logged-in user (see controllers/portal.py).
-        """
+    def _udm_switch_to_internal(self, ip_address=None, user_agent=None, **kw):
+        """Switch this portal user to internal (see portal.internal.switch._udm_open,
+        idempotent); return the switch."""
         self.ensure_one()
-        user = self.sudo()
-        Switch = self.env["portal.internal.switch"].sudo()
-        # Lock first: it serialises every switch of the database, so the quota count
-        # below cannot be raced by another worker (see portal.internal.switch.quota).
-        Switch._udm_quota_lock()
-        # Lock the user too: a double submit (or two tabs) must not open two switches;
-        # the loser gets 40001 and its replay sees an internal user.
-        self.env.cr.execute(
-            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
-            log_exceptions=False,
+        return self.env["portal.internal.switch"]._udm_open(
+            self, ip_address=ip_address, user_agent=user_agent, **kw
         )
-        user._udm_check_switch_allowed()
-        if Switch.search_count([("user_id", "=", user.id), ("state", "=", "active")]):
-            raise UserError(_("You are already switched to an internal user."))
-        template = user._access_right_template_effective()
-        if not template:
-            raise UserError(_("No access right template applies to you."))
-        # group definitions may have changed since the template was saved: validate at
-        # every switch
-        template._access_right_template_validate()
-        now = fields.Datetime.now()
-        Switch._udm_check_quota(now, user)
-        snapshot = user.groups_id
-        new_groups = user._udm_internal_groups(template)
-        switch = Switch.create(
-            user._udm_switch_values(template, snapshot, now, ip_address, user_agent)
-        )
-        # Command.set: the only write that is exact and immune to the demotion rule of
-        # res.users
-        user.with_context(mail_notrack=True).write(
-            {"groups_id": [Command.set(new_groups.ids)]}
-        )
-        self.env.registry.clear_cache()
-        # our own audit note instead of mail's "Portal Access Granted/Revoked"
-        user.partner_id._message_log(
-            body=Markup("<p>%s</p>")
-            % _(
-                "Switched to an internal user (template %(template)s, IP %(ip)s).",
-                template=template.name,
-                ip=ip_address or "-",
-            )
-        )
-        _logger.info(
-            "Portal user %s (#%d) switched to internal with template %s (#%d)",
-            user.login,
-            user.id,
-            template.name,
-            template.id,
-        )
-        return switch
+
+    def _udm_policy(self, template):
+        """The switch policy of this user: the template's, with the user's own values
+        where set. Returns {"idle": minutes or 0, "max_duration": minutes or 0}.
+        Extension point."""
+        self.ensure_one()
+        user, template = self.sudo(), template.sudo()
+        if user.enable_idle_time:
+            idle = user.idle_time
+        elif template.enable_idle_time:
+            idle = template.idle_time
+        else:
+            idle = 0
+        approval = user.udm_approval
+        if approval == "default":
+            approval = template.udm_approval
+        if approval == "default":
+            Request = self.env["portal.internal.switch.request"]
+            approval = "required" if Request._udm_approval_required() else "no"
+        return {
+            "idle": idle,
+            "max_duration": user.udm_max_duration or template.udm_max_duration,
+            "approval": approval == "required",
+        }
 
     def _udm_switch_values(self, template, snapshot, now, ip_address, user_agent):
         """Values of the switch record opened by a switch. Extension point."""
         self.ensure_one()
-        idle = self.sudo().idle_time if self.sudo().enable_idle_time else 0
+        policy = self._udm_policy(template)
+        idle, max_duration = policy["idle"], policy["max_duration"]
         return {
             "user_id": self.id,
+            "user_name": self.name,
+            "user_login": self.login,
+            "credential_marks": self.env[
+                "portal.internal.switch"
+            ]._udm_credential_marks(),
             "template_id": template.id,
             "start_date": now,
             "last_activity": now,
             "idle_time": idle,
             "deadline": now + timedelta(minutes=idle) if idle else False,
+            "max_duration": max_duration,
+            "end_deadline": (
+                now + timedelta(minutes=max_duration) if max_duration else False
+            ),
             "group_ids": [Command.set(snapshot.ids)],
             "ip_address": (ip_address or "")[:64] or False,
             "user_agent": (user_agent or "")[:512] or False,
@@ -205,5 +522,5 @@ class ResUsers(models.Model):
                 ("state", "=", "reverted"),
                 ("notice_shown", "=", False),
             ]
-        ).write({"notice_shown": True})
+        )._udm_own().write({"notice_shown": True})
         return switch.reason

@@ -7,7 +7,6 @@ import odoo
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
-from odoo.tools.misc import format_datetime
 
 from odoo.addons.user_dynamic_management.models.ir_http import SESSION_NEXT_CHECK
 
@@ -159,8 +158,9 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         next_at = start + timedelta(minutes=2)
         self._login(self.portal_user2)
         response = self._post_switch()
+        # a person's wording, in their timezone (UTC here): "in 1 min 52 s (at 10:42)"
         self._assert_refused_to_my(
-            response, self.portal_user2, format_datetime(self.env, next_at, tz="UTC")
+            response, self.portal_user2, f"(at {next_at.strftime('%H:%M')})"
         )
 
     def _switch_over_http(self, user):
@@ -185,12 +185,14 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         """The session's "no check needed before" mark (at most a minute) passes."""
         session = odoo.http.root.session_store.get(self.session.sid)
         if SESSION_NEXT_CHECK in session:
-            session[SESSION_NEXT_CHECK][1] = 0
+            session[SESSION_NEXT_CHECK]["next_check"] = 0
         odoo.http.root.session_store.save(session)
 
     def _expire(self, switch):
         """Simulate the idle time running out (the test cannot wait)."""
-        switch.sudo().write({"deadline": fields.Datetime.now() - timedelta(seconds=1)})
+        switch._udm_own().write(
+            {"deadline": fields.Datetime.now() - timedelta(seconds=1)}
+        )
         self.env.flush_all()
         self._minute_passes()
 
