@@ -1,8 +1,9 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import datetime, timezone
 
-from odoo import _
+from odoo import _, fields
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request, route
 
@@ -24,30 +25,68 @@ class UserDynamicManagementPortal(CustomerPortal):
         return response
 
     def _udm_home_values(self):
-        """Values of the "Switch to Internal User" block and of the messages on /my."""
+        """Values of the "Switch to Internal User" card and of the messages on /my."""
         user = request.env.user
         messages = []
         message = request.session.pop(SESSION_MESSAGE_KEY, None)
         if message:
             messages.append(message)
-        can_switch = False
-        if not user._is_public() and user.share:
-            reason = user._udm_pop_revert_notice()
-            if reason:
-                messages.append(
-                    {"type": "info", "text": self._udm_revert_message(reason)}
-                )
-            # reading one's own admin-only flag: the user is the logged-in one, sudo is
-            # safe
-            can_switch = user.sudo().allow_portal_access_internal
+        card = False
+        if not user._is_public():
+            if user.share:
+                reason = user._udm_pop_revert_notice()
+                if reason:
+                    messages.append(
+                        {"type": "info", "text": self._udm_revert_message(reason)}
+                    )
+            # reading one's own admin-only settings: the user is the logged-in one,
+            # sudo is safe
+            card = self._udm_card_values(user.sudo())
         return {
-            "udm_can_switch": can_switch,
+            "udm_card": card,
+            # kept for templates that inherit the card
+            "udm_can_switch": bool(card and card["state"] == "portal"),
             "udm_confirm_password": self._udm_confirm_password(),
             "udm_messages": messages,
         }
 
+    def _udm_card_values(self, user):
+        """What the card on /my tells `user` (sudo): before a switch the idle time, the
+        template and the quota; while switched the way back to the backend and the time
+        left. False when there is no card to show.
+        """
+        Switch = request.env["portal.internal.switch"].sudo()
+        now = fields.Datetime.now()
+        switch = Switch._udm_active_for_user(user.id)
+        if switch and not user.share:
+            status = switch._udm_status()
+            return {
+                "state": "switched",
+                "template_name": switch.template_id.name or "",
+                "idle_time": switch.idle_time,
+                "time_left": switch.deadline
+                and Switch._udm_format_delay(switch.deadline - now),
+                "deadline": switch.deadline
+                and Switch._udm_format_clock(switch.deadline, user),
+                "end": status.get("end_date")
+                and Switch._udm_format_clock(_from_epoch_ms(status["end_date"]), user),
+            }
+        if not user.share or not user.allow_portal_access_internal:
+            return False
+        max_switches, time_limit = Switch._udm_quota_settings()
+        next_at = Switch._udm_quota_next_at(now)
+        return {
+            "state": "portal",
+            "template_name": user._access_right_template_effective().name or "",
+            "idle_time": user.idle_time if user.enable_idle_time else 0,
+            "quota_max": max_switches if time_limit else 0,
+            "quota_minutes": time_limit,
+            "quota_next": next_at and Switch._udm_format_clock(next_at, user),
+        }
+
     @staticmethod
     def _udm_revert_message(reason):
+        """Why the user is a portal user again, for a person."""
         return {
             "idle": _(
                 "You were switched back to a portal user because you were idle "
@@ -55,6 +94,11 @@ class UserDynamicManagementPortal(CustomerPortal):
             ),
             "logout": _("You were switched back to a portal user when you logged out."),
             "admin": _("An administrator switched you back to a portal user."),
+            "user": _("You switched back to a portal user."),
+            "expired": _(
+                "You were switched back to a portal user because your internal access "
+                "reached its maximum duration."
+            ),
         }.get(reason, _("You were switched back to a portal user."))
 
     @staticmethod
@@ -115,3 +159,8 @@ class UserDynamicManagementPortal(CustomerPortal):
     def _udm_back_to_my(self, text, message_type="danger"):
         request.session[SESSION_MESSAGE_KEY] = {"type": message_type, "text": text}
         return request.redirect("/my", 303)
+
+
+def _from_epoch_ms(value):
+    """Epoch milliseconds → UTC naive datetime."""
+    return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)

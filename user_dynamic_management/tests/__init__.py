@@ -5,3 +5,4 @@ from . import test_security
 from . import test_http
 from . import test_concurrency
 from . import test_tour
+from . import test_http_portal
