@@ -18,8 +18,8 @@ PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
 # the last activity is written at most once per this many seconds per user (no write per
-# request), and at most once per third of the idle time, so that the client, which reports
-# input at that pace, always lands a report before the deadline
+# request), and at most once per third of the idle time, so that the client, which
+# reports input at that pace, always lands a report before the deadline
 ACTIVITY_WRITE_INTERVAL = 60
 # a session re-reads its user's idle deadline at most this often (and at the deadline);
 # must not exceed the shortest idle time (1 minute)
@@ -219,7 +219,8 @@ class PortalInternalSwitch(models.Model):
         raise UserError(
             _(
                 "Too many users switched to internal recently (at most %(max)s "
-                "every %(minutes)s minutes). You can switch in %(delay)s (at %(time)s).",
+                "every %(minutes)s minutes). "
+                "You can switch in %(delay)s (at %(time)s).",
                 max=max_switches,
                 minutes=time_limit,
                 delay=self._udm_format_delay(next_at - now),

@@ -102,10 +102,14 @@ class TestPortalPages(UdmCommon, HttpCase):
         self.assertTrue(self.portal_user.share)
         self.assertEqual(self.portal_user.groups_id, switch.group_ids)
         # the open tabs are told which switch ended
-        message = self.env["bus.bus"].sudo().search(
-            [("message", "like", "user_dynamic_management/reverted")],
-            order="id desc",
-            limit=1,
+        message = (
+            self.env["bus.bus"]
+            .sudo()
+            .search(
+                [("message", "like", "user_dynamic_management/reverted")],
+                order="id desc",
+                limit=1,
+            )
         )
         self.assertEqual(
             json.loads(message.channel)[1:],
@@ -113,9 +117,7 @@ class TestPortalPages(UdmCommon, HttpCase):
         )
         payload = json.loads(message.message)
         self.assertEqual(payload["type"], "user_dynamic_management/reverted")
-        self.assertEqual(
-            payload["payload"], {"reason": "user", "switch_id": switch.id}
-        )
+        self.assertEqual(payload["payload"], {"reason": "user", "switch_id": switch.id})
         page = self._page("/my")
         self.assertIn("You switched back to a portal user.", page)
         self.assertIn("udm_switch_button", page)

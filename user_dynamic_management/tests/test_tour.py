@@ -61,9 +61,7 @@ class TestSwitchTour(UdmCommon, HttpCase):
         )
         # active past its first deadline, never reverted as idle: ended by the logout
         self.assertEqual((first.state, first.reason), ("reverted", "logout"))
-        self.assertGreater(
-            (first.end_date - first.start_date).total_seconds(), 60
-        )
+        self.assertGreater((first.end_date - first.start_date).total_seconds(), 60)
         # the replayed revert of the first switch did not end the second one
         self.assertEqual((second.state, second.reason), ("reverted", "user"))
         self.assertTrue(self.tour_user.share)

@@ -70,8 +70,10 @@ export const switchCountdownService = {
         let offset = info ? info.server_time - Date.now() : 0;
         const service = {
             state,
-            display: () => (state.remaining === null ? "" : formatCountdown(state.remaining)),
-            endDisplay: () => (state.endDate ? formatClock(state.endDate - offset) : ""),
+            display: () =>
+                state.remaining === null ? "" : formatCountdown(state.remaining),
+            endDisplay: () =>
+                state.endDate ? formatClock(state.endDate - offset) : "",
             stayInternal: () => stayInternal(),
             backToPortal: () => backToPortal(),
             onReverted: (payload) => onReverted(payload),
@@ -146,7 +148,9 @@ export const switchCountdownService = {
                 return true; // capped by the absolute end: nothing more to get
             }
             // the server wrote the deadline after the input: 2 s for rounding
-            return status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 2000;
+            return (
+                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 2000
+            );
         }
         async function sendHeartbeat({force = false} = {}) {
             trailingTimer = null;
@@ -157,7 +161,11 @@ export const switchCountdownService = {
             writeShared({lastHeartbeat: Date.now(), reportedInput: inputAt});
             let status = null;
             try {
-                status = await rpc("/user_dynamic_management/heartbeat", {}, {silent: true});
+                status = await rpc(
+                    "/user_dynamic_management/heartbeat",
+                    {},
+                    {silent: true}
+                );
             } catch {
                 // offline or session gone: try again soon, the countdown asks at zero
                 writeShared({reportedInput: 0});
@@ -181,7 +189,10 @@ export const switchCountdownService = {
                 return;
             }
             const wait =
-                (readShared().lastHeartbeat || 0) + activityIntervalMs + 1000 - Date.now();
+                (readShared().lastHeartbeat || 0) +
+                activityIntervalMs +
+                1000 -
+                Date.now();
             if (wait <= 0) {
                 sendHeartbeat();
             } else {
@@ -190,7 +201,9 @@ export const switchCountdownService = {
         }
         function computeRemaining() {
             const serverNow = Date.now() + offset;
-            const endLeft = state.endDate ? Math.max(0, state.endDate - serverNow) : null;
+            const endLeft = state.endDate
+                ? Math.max(0, state.endDate - serverNow)
+                : null;
             if (!state.idleEnabled) {
                 return [null, endLeft];
             }
@@ -215,8 +228,15 @@ export const switchCountdownService = {
                 (state.remaining === null || state.endRemaining <= state.remaining);
             if (endBinding) {
                 closeWarning = notification.add(
-                    _t("Your internal access ends at %s. Save your work.", service.endDisplay()),
-                    {title: _t("Internal access ends soon"), type: "warning", sticky: true}
+                    _t(
+                        "Your internal access ends at %s. Save your work.",
+                        service.endDisplay()
+                    ),
+                    {
+                        title: _t("Internal access ends soon"),
+                        type: "warning",
+                        sticky: true,
+                    }
                 );
                 return;
             }
@@ -262,7 +282,9 @@ export const switchCountdownService = {
         }
         async function check() {
             try {
-                applyStatus(await rpc("/user_dynamic_management/status", {}, {silent: true}));
+                applyStatus(
+                    await rpc("/user_dynamic_management/status", {}, {silent: true})
+                );
             } catch {
                 // the server will revert anyway (request check or every-minute job)
             }

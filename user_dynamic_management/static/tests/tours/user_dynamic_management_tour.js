@@ -21,7 +21,9 @@ function sleep(ms) {
 
 /** Seconds shown by the systray countdown, checked to look like mm:ss. */
 function countdownSeconds() {
-    const text = document.querySelector(".o_menu_systray .o_udm_countdown").textContent.trim();
+    const text = document
+        .querySelector(".o_menu_systray .o_udm_countdown")
+        .textContent.trim();
     const match = /^(\d{2,}):([0-5]\d)$/.exec(text);
     if (!match) {
         throw new Error(`Unexpected countdown "${text}"`);
@@ -99,11 +101,16 @@ registry.category("web_tour.tours").add("user_dynamic_management_admin", {
         },
         {
             content: "The saved settings are shown again after the reload",
-            trigger: "body:not(.o_udm_tour_saving) .o_setting_container div[name=udm_time_limit] input",
+            trigger:
+                "body:not(.o_udm_tour_saving) .o_setting_container div[name=udm_time_limit] input",
             run() {
-                const max = document.querySelector("div[name=udm_max_portal_user] input");
+                const max = document.querySelector(
+                    "div[name=udm_max_portal_user] input"
+                );
                 if (max.value !== "5" || this.$anchor[0].value !== "2") {
-                    throw new Error(`Settings not saved: ${max.value}, ${this.$anchor[0].value}`);
+                    throw new Error(
+                        `Settings not saved: ${max.value}, ${this.$anchor[0].value}`
+                    );
                 }
             },
         },
@@ -125,7 +132,8 @@ registry.category("web_tour.tours").add("user_dynamic_management_switch", {
             trigger: "#udm_switch_to_internal .o_udm_portal",
             run() {
                 const card = this.$anchor[0];
-                const text = (selector) => card.querySelector(selector)?.textContent.trim();
+                const text = (selector) =>
+                    card.querySelector(selector)?.textContent.trim();
                 const found = [
                     text(".o_udm_idle_time"),
                     text(".o_udm_template"),
@@ -150,7 +158,9 @@ registry.category("web_tour.tours").add("user_dynamic_management_switch", {
             run() {
                 const seconds = countdownSeconds();
                 if (seconds > 60 || seconds < 45) {
-                    throw new Error(`Countdown of ${seconds} s for an idle time of 1 minute`);
+                    throw new Error(
+                        `Countdown of ${seconds} s for an idle time of 1 minute`
+                    );
                 }
                 browser.localStorage.removeItem(MEMO_KEY);
                 memo({
@@ -160,18 +170,22 @@ registry.category("web_tour.tours").add("user_dynamic_management_switch", {
             },
         },
         {
-            content: "Idle for 30 s: the countdown turns to the warning colour, Stay internal is offered",
-            trigger: ".o_notification:has(.o_notification_buttons button:contains(Stay internal))",
+            content:
+                "Idle for 30 s: the countdown turns to the warning colour, Stay internal is offered",
+            trigger:
+                ".o_notification:has(.o_notification_buttons button:contains(Stay internal))",
             extra_trigger: ".o_menu_systray .o_udm_countdown_toggler.o_udm_warning",
             timeout: 45000,
             isCheck: true,
         },
         {
             content: "Stay internal",
-            trigger: ".o_notification .o_notification_buttons button:contains(Stay internal)",
+            trigger:
+                ".o_notification .o_notification_buttons button:contains(Stay internal)",
         },
         {
-            content: "The countdown starts again from the idle time, the warning is gone",
+            content:
+                "The countdown starts again from the idle time, the warning is gone",
             trigger: ".o_menu_systray .o_udm_countdown_toggler:not(.o_udm_warning)",
             extra_trigger: "body:not(:has(.o_notification:contains(Stay internal)))",
             run() {
@@ -240,7 +254,8 @@ registry.category("web_tour.tours").add("user_dynamic_management_switch", {
             trigger: "#udm_switch_to_internal #udm_switch_button",
         },
         {
-            content: "A revert signal of the first switch (replayed by the bus, left in another tab's storage) is ignored",
+            content:
+                "A revert signal of the first switch (replayed by the bus, left in another tab's storage) is ignored",
             trigger: ".o_main_navbar .o_menu_systray .o_udm_countdown",
             timeout: 15000,
             async run() {
