@@ -50,7 +50,7 @@ class TestPortalPages(UdmCommon, HttpCase):
         self._udm_set_quota(3, 10)
         self._login(self.portal_user)
         page = self._page("/my")
-        self.assertIn('<strong class="o_udm_idle_time">5</strong> minutes', page)
+        self.assertIn('<strong class="o_udm_idle_time">5</strong> min', page)
         self.assertIn('<strong class="o_udm_template">UDM Template</strong>', page)
         self.assertIn("At most 3 users may switch", page)
         self.assertIn("every 10 minutes", page)

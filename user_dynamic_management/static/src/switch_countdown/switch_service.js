@@ -10,8 +10,7 @@ const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
 const TICK_MS = 1000;
 const CHECK_RETRY_MS = 5000;
-// a heartbeat the server did not take into account (throttled: clocks, latency) is
-// sent again this soon
+// a heartbeat that did not reach the server (offline) is sent again this soon
 const HEARTBEAT_RETRY_MS = 3000;
 // the warning and its "Stay internal" come in the last minute (the last half of a
 // shorter idle time, so that it is not shown all the time)
@@ -89,6 +88,8 @@ export const switchCountdownService = {
         const loadedAt = Date.now();
         // loading a backend page is navigation, hence activity: reported below
         let lastInput = loadedAt;
+        // the latest input the server's deadline is known to cover
+        let coveredInput = 0;
 
         function readShared() {
             let shared = {};
@@ -139,7 +140,7 @@ export const switchCountdownService = {
             }
             update();
         }
-        /** Whether the server's deadline covers the input reported at `inputAt`. */
+        /** Whether the server's deadline covers input made at `inputAt` (our clock). */
         function covers(status, inputAt) {
             if (!status || !status.active || !status.deadline) {
                 return true;
@@ -147,10 +148,17 @@ export const switchCountdownService = {
             if (status.end_date && status.deadline >= status.end_date) {
                 return true; // capped by the absolute end: nothing more to get
             }
-            // the server wrote the deadline after the input: 2 s for rounding
+            // 1 s: the server stores whole seconds
             return (
-                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 2000
+                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000
             );
+        }
+        /** When the server takes the next report into account (our clock, ms). */
+        function nextAcceptedAt(status) {
+            // the deadline is the last report plus the idle time; the server accepts a
+            // report one second before the activity interval has passed since then
+            const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
+            return lastReport + (status.activity_interval || 60) * 1000;
         }
         async function sendHeartbeat({force = false} = {}) {
             trailingTimer = null;
@@ -173,11 +181,20 @@ export const switchCountdownService = {
                 return;
             }
             applyStatus(status);
-            if (!leaving && !covers(status, inputAt)) {
-                // throttled by the server (two tabs, clocks): the input is still to
-                // report
+            if (leaving) {
+                return;
+            }
+            if (covers(status, inputAt)) {
+                coveredInput = Math.max(coveredInput, inputAt);
+            } else {
+                // throttled by the server (another tab reported just before, clock
+                // skew): report again as soon as the server takes it, well before the
+                // deadline
                 writeShared({reportedInput: 0});
-                trailingTimer = browser.setTimeout(sendHeartbeat, HEARTBEAT_RETRY_MS);
+                trailingTimer = browser.setTimeout(
+                    sendHeartbeat,
+                    Math.max(1000, nextAcceptedAt(status) - Date.now())
+                );
             }
         }
         function onActivity() {
@@ -207,10 +224,12 @@ export const switchCountdownService = {
             if (!state.idleEnabled) {
                 return [null, endLeft];
             }
-            // input not reported yet is reported within the activity interval, well
-            // before the deadline, and then grants the whole idle time from the report
-            const unreported = lastInput + offset + state.idleMs;
-            let left = Math.max(0, Math.max(state.deadline, unreported) - serverNow);
+            // input the server's deadline does not cover yet is reported within the
+            // activity interval, well before the deadline, and the report then grants
+            // the whole idle time from a later moment than the input
+            const pending =
+                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
+            let left = Math.max(0, Math.max(state.deadline, pending) - serverNow);
             if (endLeft !== null) {
                 left = Math.min(left, endLeft);
             }
@@ -315,16 +334,27 @@ export const switchCountdownService = {
             const shared = readShared();
             if (shared.reverted) {
                 goToPortal();
-            } else if (shared.deadline) {
-                state.deadline = Math.max(state.deadline, shared.deadline);
+            } else if (shared.deadline && shared.deadline > state.deadline) {
+                // another tab reported: the input of every tab is shared
+                state.deadline = shared.deadline;
+                const status = {active: true, deadline: state.deadline};
+                status.idle_seconds = state.idleMs / 1000;
+                if (covers(status, lastInput)) {
+                    coveredInput = lastInput;
+                }
             }
         });
         presence.bus.addEventListener("presence", onActivity);
         bus_service.subscribe(BUS_REVERTED, onReverted);
         bus_service.start();
         browser.setInterval(update, TICK_MS);
+        if (covers(info, loadedAt)) {
+            // the page just opened by the switch (or a report): nothing to report
+            coveredInput = loadedAt;
+        } else {
+            scheduleHeartbeat();
+        }
         update();
-        scheduleHeartbeat();
         return service;
     },
 };
