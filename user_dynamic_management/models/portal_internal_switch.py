@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 from datetime import timedelta, timezone
 
 from markupsafe import Markup
@@ -8,6 +9,7 @@ from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
@@ -25,6 +27,9 @@ ACTIVITY_WRITE_INTERVAL = 60
 # must not exceed the shortest idle time (1 minute)
 REQUEST_CHECK_INTERVAL = 60
 BUS_REVERTED = "user_dynamic_management/reverted"
+# context key of the addon's own writes: on switch records (otherwise an immutable
+# log) and on users (whose writes by others may end a switch)
+CTX_OWN_WRITE = "udm_own_write"
 
 REASONS = [
     ("idle", "Idle"),
@@ -32,15 +37,18 @@ REASONS = [
     ("admin", "Reverted by an administrator"),
     ("user", "Back to portal now"),
     ("uninstall", "Uninstall"),
+    ("expired", "Maximum duration reached"),
 ]
 
 
 class PortalInternalSwitch(models.Model):
     """One period during which a portal user was switched to an internal user.
 
-    Holds the exact groups the user had before, so the revert restores them bit for bit.
-    Written only by the addon's private methods (sudo); Access Rights administrators may
-    read them.
+    Holds the groups the switch added and removed, so the revert undoes exactly that
+    and keeps whatever an administrator changed meanwhile. An audit log: written only
+    by the addon's private methods (sudo), never changed nor deleted from the UI or
+    RPC, and kept (with the user's name and login) when the user is deleted. Access
+    Rights administrators may read them.
     """
 
     _name = "portal.internal.switch"
@@ -51,11 +59,13 @@ class PortalInternalSwitch(models.Model):
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="User",
-        required=True,
         index=True,
-        ondelete="cascade",
+        # the history outlives the user: name and login are kept below
+        ondelete="set null",
         readonly=True,
     )
+    user_name = fields.Char(string="User Name", readonly=True)
+    user_login = fields.Char(string="Login", readonly=True)
     template_id = fields.Many2one(
         comodel_name="res.users",
         string="Template",
@@ -96,6 +106,38 @@ class PortalInternalSwitch(models.Model):
         column2="group_id",
         string="Groups Before Switch",
         readonly=True,
+        help="The user's groups when the switch started (for the audit).",
+    )
+    added_group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        relation="portal_internal_switch_added_group_rel",
+        column1="switch_id",
+        column2="group_id",
+        string="Groups Added by the Switch",
+        readonly=True,
+        help="Internal User and the template's groups (implied ones included) that the "
+        "user did not have: the revert removes exactly these.",
+    )
+    removed_group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        relation="portal_internal_switch_removed_group_rel",
+        column1="switch_id",
+        column2="group_id",
+        string="Groups Removed by the Switch",
+        readonly=True,
+        help="The user type groups (Portal) the switch took away: the revert gives "
+        "them back.",
+    )
+    credential_marks = fields.Json(
+        readonly=True,
+        help="Per credential model, the highest id existing when the switch started: "
+        "the user's credentials above it were minted during the switch.",
+    )
+    removed_credentials = fields.Text(
+        string="Credentials Removed",
+        readonly=True,
+        help="API keys and other credentials created during the switch, removed at the "
+        "revert.",
     )
     ip_address = fields.Char(string="IP Address", readonly=True)
     user_agent = fields.Char(readonly=True)
@@ -122,14 +164,50 @@ class PortalInternalSwitch(models.Model):
         )
         return res
 
-    @api.depends("user_id", "start_date")
+    @api.depends("user_id", "user_name", "start_date")
     def _compute_display_name(self):
         for switch in self:
             switch.display_name = _(
                 "%(user)s since %(start)s",
-                user=switch.user_id.name,
+                user=switch.user_id.name or switch.user_name,
                 start=format_datetime(self.env, switch.start_date),
             )
+
+    # ------------------------------------------------------------------
+    # An audit log: only the addon's own code writes it
+    # ------------------------------------------------------------------
+
+    def _udm_check_own_write(self):
+        """Refuse any change that does not come from the addon's private methods.
+
+        ACLs already refuse writes over RPC; this also holds if someone grants them, or
+        calls write() as a superuser by mistake. The context key alone is not enough
+        (RPC callers choose their context): the caller must also be sudo.
+        """
+        if not (self.env.su and self.env.context.get(CTX_OWN_WRITE)):
+            raise AccessError(
+                _(
+                    "Portal switches are an audit log: they cannot be changed or "
+                    "deleted."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._udm_check_own_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._udm_check_own_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._udm_check_own_write()
+        return super().unlink()
+
+    def _udm_own(self):
+        """These switches as the addon's own code handles them (sudo, may write)."""
+        return self.sudo().with_context(**{CTX_OWN_WRITE: True})
 
     # ------------------------------------------------------------------
     # Actions
@@ -146,6 +224,20 @@ class PortalInternalSwitch(models.Model):
         self.check_access_rights("read")
         self.check_access_rule("read")
         self.sudo()._udm_revert("admin")
+        return True
+
+    def action_keep_internal(self):
+        """Button "Keep as internal user": an Access Rights administrator makes the
+        switched user an internal user of their own. The switch closes (reason `admin`)
+        and the groups stay as they are.
+        """
+        if not self.env.user.has_group("base.group_erp_manager"):
+            raise AccessError(
+                _("Only Access Rights administrators can keep a user internal.")
+            )
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.sudo()._udm_close_kept_internal()
         return True
 
     # ------------------------------------------------------------------
@@ -426,57 +518,189 @@ class PortalInternalSwitch(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _udm_revert(self, reason, due_at=None, skip_locked=False):
-        """Switch the users of these open switches back to exactly the groups they had
-        before.
+        """Switch the users of these open switches back to portal users.
 
-        Batched: the number of queries does not depend on the number of switches. The
-        groups are restored with SQL on the user/group relation, then the ORM recomputes
-        what depends on them (share, partner share, notification type), checks the
-        user-type constraint and the caches of every worker are invalidated. This
-        bypasses res.users.write(), whose demotion rule and chatter notes are unwanted
-        here; see ODOO17-NOTES.md section 1. Returns the reverted switches.
+        Locks the switches still open (and still due at `due_at`), closes them, removes
+        the credentials minted during the switch, undoes the switch's group changes
+        (keeping any change an administrator made meanwhile) and tells the users.
+        Batched: the number of queries does not depend on the number of switches.
+        Returns the reverted switches (empty when there was nothing left to revert).
         """
         switches = self.sudo()._udm_lock_open(due_at=due_at, skip_locked=skip_locked)
         if not switches:
             return switches
-        env = switches.env
-        users = switches.user_id
-        env.flush_all()
-        env.cr.execute(
-            SQL(
-                "DELETE FROM res_groups_users_rel WHERE uid = ANY(%s)",
-                users.ids,
+        switches = switches._udm_own()
+        switches.env.flush_all()
+        switches._udm_remove_credentials()
+        kept_internal = switches._udm_restore_groups()
+        reverted = switches - kept_internal
+        now = fields.Datetime.now()
+        if reverted:
+            reverted.write({"state": "reverted", "end_date": now, "reason": reason})
+        if kept_internal:
+            # an administrator gave the user internal rights of their own meanwhile
+            kept_internal.write(
+                {"state": "reverted", "end_date": now, "reason": "admin"}
             )
+        switches.env.flush_all()
+        reverted._udm_notify_reverted(reason)
+        kept_internal._udm_notify_reverted("admin", kept_internal=True)
+        return switches
+
+    def _udm_close_kept_internal(self):
+        """Close these open switches without touching the users' groups: an
+        administrator made the users internal users of their own (reason `admin`)."""
+        switches = self.sudo()._udm_lock_open()._udm_own()
+        if not switches:
+            return switches
+        switches.write(
+            {"state": "reverted", "end_date": fields.Datetime.now(), "reason": "admin"}
         )
-        env.cr.execute(
+        switches._udm_notify_reverted("admin", kept_internal=True)
+        return switches
+
+    @api.model
+    def _udm_credential_models(self):
+        """Models of the credentials a user can mint for themselves while internal
+        (API keys, trusted 2FA devices). Extension point: add your model's name if its
+        table has `id` and `user_id` columns."""
+        return [
+            model
+            for model in ("res.users.apikeys", "auth_totp.device")
+            if model in self.env
+        ]
+
+    @api.model
+    def _udm_credential_marks(self):
+        """Highest id of each credential table now: what is above was minted later."""
+        marks = {}
+        for model in self._udm_credential_models():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT COALESCE(MAX(id), 0) FROM %s",
+                    SQL.identifier(self.env[model]._table),
+                )
+            )
+            marks[model] = self.env.cr.fetchone()[0]
+        return marks
+
+    def _udm_remove_credentials(self):
+        """Delete the credentials these switches' users created during the switch.
+
+        A portal user must not keep what they minted as an internal user: an API key
+        would otherwise authenticate XML-RPC after the revert, and survive a password
+        reset. One DELETE per credential model, whatever the number of switches; what
+        was removed is listed on each switch.
+        """
+        removed = defaultdict(list)
+        for model in self._udm_credential_models():
+            Model = self.env[model]
+            self.env.cr.execute(
+                SQL(
+                    """
+                    DELETE FROM %(table)s cred
+                     USING portal_internal_switch sw
+                     WHERE sw.id = ANY(%(ids)s)
+                       AND cred.user_id = sw.user_id
+                       AND cred.id > COALESCE(
+                               (sw.credential_marks ->> %(model)s)::int, 0)
+                 RETURNING sw.id, cred.name, cred.create_date
+                    """,
+                    table=SQL.identifier(Model._table),
+                    ids=self.ids,
+                    model=model,
+                )
+            )
+            for switch_id, name, create_date in self.env.cr.fetchall():
+                removed[switch_id].append(
+                    _(
+                        "%(kind)s %(name)s (created %(date)s)",
+                        kind=Model._description,
+                        name=name,
+                        date=format_datetime(self.env, create_date, tz="UTC"),
+                    )
+                )
+            Model.invalidate_model()
+        if not removed:
+            return removed
+        ids = list(removed)
+        self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO res_groups_users_rel (gid, uid)
-                SELECT DISTINCT rel.group_id, sw.user_id
-                  FROM portal_internal_switch sw
-                  JOIN portal_internal_switch_group_rel rel ON rel.switch_id = sw.id
-                 WHERE sw.id = ANY(%(ids)s)
-                 UNION
-                -- no snapshot at all (should not happen): plain portal rights
-                SELECT %(portal)s, sw.user_id
-                  FROM portal_internal_switch sw
-                 WHERE sw.id = ANY(%(ids)s)
-                   AND NOT EXISTS (SELECT 1 FROM portal_internal_switch_group_rel rel
-                                    WHERE rel.switch_id = sw.id)
+                UPDATE portal_internal_switch sw
+                   SET removed_credentials = v.text
+                  FROM unnest(%s::int[], %s::text[]) AS v(id, text)
+                 WHERE sw.id = v.id
                 """,
-                ids=switches.ids,
-                portal=env.ref("base.group_portal").id,
+                ids,
+                ["\n".join(removed[switch_id]) for switch_id in ids],
             )
         )
-        env["res.users"].invalidate_model(["groups_id"])
-        env["res.groups"].invalidate_model(["users"])
-        users.modified(["groups_id"])
-        now = fields.Datetime.now()
-        switches.write({"state": "reverted", "end_date": now, "reason": reason})
-        env.flush_all()  # recomputes share, partner_share, notification_type in batch
-        users._validate_fields(["groups_id"])
-        env["ir.model.access"].call_cache_clearing_methods()
-        env.registry.clear_cache()
+        self.invalidate_model(["removed_credentials"])
+        _logger.info(
+            "Revert: removed %d credential(s) minted while switched",
+            sum(len(items) for items in removed.values()),
+        )
+        return removed
+
+    def _udm_target_groups(self):
+        """{switch: groups its user gets back}, or None for a switch whose user an
+        administrator made an internal user of their own (groups are then kept).
+
+        Delta-based: the user's groups now, minus what the switch added, plus what it
+        took away. Whatever an administrator added or removed meanwhile stays so.
+        """
+        group_user = self.env.ref("base.group_user")
+        user_types = self.env.ref("base.group_portal") | self.env.ref(
+            "base.group_public"
+        )
+        targets = {}
+        for switch in self:
+            current = switch.user_id.groups_id
+            added, removed = switch.added_group_ids, switch.removed_group_ids
+            if not added and not removed:
+                # recorded before deltas were kept: the snapshot is all there is
+                added, removed = current - switch.group_ids, switch.group_ids - current
+            remaining = current - added
+            if group_user in remaining | remaining.trans_implied_ids:
+                targets[switch] = None
+                continue
+            target = remaining | removed
+            if not target & user_types:
+                # no user type left at all: plain portal rights
+                target |= self.env.ref("base.group_portal")
+            targets[switch] = target
+        return targets
+
+    def _udm_restore_groups(self):
+        """Undo the switch's group changes; return the switches whose user is kept
+        internal (see _udm_target_groups).
+
+        Goes through res.users.write, so other addons' group-change logic runs (and
+        can hook here), with one Command.set per distinct target set: users whose
+        groups end up identical are written together, so the every-minute job stays at
+        a constant number of queries. Command.set is immune to the demotion rule of
+        res.users.write (which clears groups when a user stops being internal).
+        """
+        kept = self.browse()
+        batches = defaultdict(lambda: self.env["res.users"])
+        for switch, target in self._udm_target_groups().items():
+            if target is None:
+                kept |= switch
+            elif switch.user_id:
+                batches[target] |= switch.user_id
+        for target, users in batches.items():
+            users.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
+                {"groups_id": [Command.set(target.ids)]}
+            )
+        return kept
+
+    def _udm_notify_reverted(self, reason, kept_internal=False):
+        """Tell the users' open tabs (bus), log a chatter note and a log line."""
+        users = self.user_id
+        if not self:
+            return
+        env = self.env
         users.fetch(["partner_id", "login"])  # one query, not one per user below
         env["bus.bus"]._sendmany(
             [
@@ -486,23 +710,29 @@ class PortalInternalSwitch(models.Model):
                     # the id lets a newer switch's page ignore a replayed notification
                     {"reason": reason, "switch_id": switch.id},
                 )
-                for switch in switches
+                for switch in self
+                if switch.user_id
             ]
         )
         reason_label = dict(self._fields["reason"]._description_selection(env))[reason]
-        note = Markup("<p>%s</p>") % _(
-            "Switched back to a portal user (%s).", reason_label
-        )
+        if kept_internal:
+            text = _(
+                "Switch closed (%s): kept as an internal user by an administrator.",
+                reason_label,
+            )
+        else:
+            text = _("Switched back to a portal user (%s).", reason_label)
+        note = Markup("<p>%s</p>") % text
         # one batch of audit notes (mail's own portal-access notes are bypassed)
         users.partner_id._message_log_batch({p.id: note for p in users.partner_id})
-        for switch in switches:
+        for switch in self:
             _logger.info(
-                "User %s (#%d) switched back to portal (%s)",
-                switch.user_id.login,
+                "User %s (#%s) switch closed (%s)%s",
+                switch.user_login,
                 switch.user_id.id,
                 reason,
+                " - kept internal" if kept_internal else "",
             )
-        return switches
 
 
 def _epoch_ms(value):

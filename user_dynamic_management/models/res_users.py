@@ -4,11 +4,17 @@ import logging
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+
+from odoo.addons.base.models.res_users import is_reified_group
+
+from .portal_internal_switch import CTX_OWN_WRITE
 
 _logger = logging.getLogger(__name__)
 
@@ -61,6 +67,187 @@ class ResUsers(models.Model):
                         user.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Administrators' changes end a running switch
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if self.env.context.get(CTX_OWN_WRITE) or not self._udm_write_may_end(vals):
+            return super().write(vals)
+        switched = self._udm_switched()
+        if not switched:
+            return super().write(vals)
+        templates_before = {
+            user.id: user.sudo().switch_template_id for user in switched
+        }
+        own = switched.filtered(lambda user: user.id == self.env.uid)
+        groups_before = {user.id: user.sudo().groups_id for user in own}
+        res = super().write(vals)
+        if groups_before:
+            own._udm_track_own_group_changes(groups_before)
+        (switched - own)._udm_after_admin_write(vals, templates_before)
+        return res
+
+    def _udm_track_own_group_changes(self, groups_before):
+        """Groups a switched user changed themselves (e.g. the notification preference,
+        whose inverse edits groups) belong to the switch: the revert undoes them too,
+        unlike an administrator's changes."""
+        Switch = self.env["portal.internal.switch"].sudo()
+        for user in self:
+            before = groups_before[user.id]
+            after = user.sudo().groups_id
+            if before == after:
+                continue
+            switch = Switch._udm_active_for_user(user.id)
+            gained, lost = after - before, before - after
+            commands = {
+                "added_group_ids": [Command.link(g.id) for g in gained]
+                + [Command.unlink(g.id) for g in lost & switch.added_group_ids],
+                "removed_group_ids": [
+                    Command.link(g.id) for g in lost - switch.added_group_ids
+                ]
+                + [Command.unlink(g.id) for g in gained & switch.removed_group_ids],
+            }
+            switch._udm_own().write(commands)
+
+    @api.model
+    def _udm_write_may_end(self, vals):
+        """Whether a write with these values may end a running switch (cheap test on
+        the keys, so that ordinary writes cost no query)."""
+        watched = {
+            "allow_portal_access_internal",
+            "active",
+            "switch_template_id",
+            "password",
+            "groups_id",
+        }
+        return bool(watched & vals.keys()) or any(is_reified_group(key) for key in vals)
+
+    def _udm_switched(self):
+        """The users among self who are switched right now."""
+        if not self.ids:
+            return self.browse()
+        switches = (
+            self.env["portal.internal.switch"]
+            .sudo()
+            .search([("user_id", "in", self.ids), ("state", "=", "active")])
+        )
+        return self.browse(switches.user_id.ids)
+
+    def _udm_after_admin_write(self, vals, templates_before):
+        """End the switch of these switched users when an administrator's write calls
+        for it (reason `admin`). Extension point.
+
+        - "Allow Portal Access Internal" unticked, user archived, another template, or a
+          password set by someone else than the user: the user is switched back now;
+        - the administrator gave the user Internal User explicitly (or a group implying
+          it): the switch closes and the user stays internal;
+        - the administrator made the user a portal user: the switch closes (the revert
+          removes what the switch added and keeps the rest).
+        """
+        to_revert = self.browse()
+        kept = self.browse()
+        explicit_internal = self._udm_vals_link_internal(vals)
+        for user in self:
+            sudo_user = user.sudo()
+            if (
+                (
+                    "allow_portal_access_internal" in vals
+                    and not vals["allow_portal_access_internal"]
+                )
+                or ("active" in vals and not vals["active"])
+                or (
+                    "switch_template_id" in vals
+                    and sudo_user.switch_template_id != templates_before.get(user.id)
+                )
+                or (vals.get("password") and self.env.uid != user.id)
+            ):
+                to_revert |= user
+            elif explicit_internal and self.env.uid != user.id:
+                kept |= user
+            elif sudo_user.share and (
+                "groups_id" in vals or any(is_reified_group(k) for k in vals)
+            ):
+                # the administrator made the user a portal user
+                to_revert |= user
+        Switch = self.env["portal.internal.switch"].sudo()
+        if kept:
+            Switch.search(
+                [("user_id", "in", kept.ids), ("state", "=", "active")]
+            )._udm_close_kept_internal()
+        if to_revert:
+            to_revert._udm_revert("admin")
+
+    def _udm_vals_link_internal(self, vals):
+        """Whether these values add Internal User explicitly (user type set to Internal
+        User, or Command.link/set with it)."""
+        group_user_id = self.env.ref("base.group_user").id
+        commands = self._remove_reified_groups(dict(vals)).get("groups_id") or []
+        for command in commands:
+            if command[0] == Command.LINK and command[1] == group_user_id:
+                return True
+            if command[0] == Command.SET and group_user_id in command[2]:
+                return True
+        return False
+
+    def unlink(self):
+        # the switch history stays (with the user's name and login); close it first so
+        # no switch stays open without a user
+        switched = self._udm_switched()
+        if switched:
+            self.env["portal.internal.switch"].sudo().search(
+                [("user_id", "in", switched.ids), ("state", "=", "active")]
+            )._udm_own().write(
+                {
+                    "state": "reverted",
+                    "end_date": fields.Datetime.now(),
+                    "reason": "admin",
+                }
+            )
+        return super().unlink()
+
+    def action_reset_password(self):
+        # a password reset sent by someone else ends the user's switch: whoever gets
+        # the new password must not inherit internal rights
+        others = self.filtered(lambda user: user.id != self.env.uid)
+        # sent by an internal user (an administrator), not requested anonymously from
+        # the login page, which must not let anyone revert a switched user
+        if others and self.env.user._is_internal():
+            switched = others._udm_switched()
+            if switched:
+                switched._udm_revert("admin")
+        return super().action_reset_password()
+
+    # ------------------------------------------------------------------
+    # RPC (XML-RPC, /jsonrpc) after the deadline
+    # ------------------------------------------------------------------
+
+    @classmethod
+    def check(cls, db, uid, passwd):
+        """Every XML-RPC and /jsonrpc call authenticates here (password or API key)
+        before it is dispatched: a user past their deadline is switched back first, so
+        the call is served as the portal user, exactly like a browser request."""
+        res = super().check(db, uid, passwd)
+        cls._udm_enforce_deadline_rpc(uid)
+        return res
+
+    @classmethod
+    def _udm_enforce_deadline_rpc(cls, uid):
+        """Revert `uid` if due, in a transaction of its own that commits before the
+        call is dispatched (the dispatch opens its own cursor afterwards, so it sees the
+        portal groups). One indexed SELECT when nothing is due."""
+        registry = cls.pool
+        try:
+            with registry.manage_changes(), registry.cursor() as cr:
+                Switch = api.Environment(cr, SUPERUSER_ID, {})["portal.internal.switch"]
+                if Switch._udm_is_due(uid):
+                    Switch._udm_check_deadline(uid)
+        except OperationalError as error:
+            # reverted concurrently (cron, another call): committed by the other one
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.info("RPC revert of user #%s done concurrently: %s", uid, error)
 
     # ------------------------------------------------------------------
     # Switch (private: never reachable through JSON-RPC)
@@ -128,13 +315,21 @@ class ResUsers(models.Model):
         Switch._udm_check_quota(now, user)
         snapshot = user.groups_id
         new_groups = user._udm_internal_groups(template)
-        switch = Switch.create(
+        switch = Switch._udm_own().create(
             user._udm_switch_values(template, snapshot, now, ip_address, user_agent)
         )
         # Command.set: the only write that is exact and immune to the demotion rule of
         # res.users
-        user.with_context(mail_notrack=True).write(
+        user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
             {"groups_id": [Command.set(new_groups.ids)]}
+        )
+        # the delta, implied groups included, is what the revert undoes
+        after = user.groups_id
+        switch.write(
+            {
+                "added_group_ids": [Command.set((after - snapshot).ids)],
+                "removed_group_ids": [Command.set((snapshot - after).ids)],
+            }
         )
         self.env.registry.clear_cache()
         # our own audit note instead of mail's "Portal Access Granted/Revoked"
@@ -161,6 +356,11 @@ class ResUsers(models.Model):
         idle = self.sudo().idle_time if self.sudo().enable_idle_time else 0
         return {
             "user_id": self.id,
+            "user_name": self.name,
+            "user_login": self.login,
+            "credential_marks": self.env[
+                "portal.internal.switch"
+            ]._udm_credential_marks(),
             "template_id": template.id,
             "start_date": now,
             "last_activity": now,
@@ -205,5 +405,5 @@ class ResUsers(models.Model):
                 ("state", "=", "reverted"),
                 ("notice_shown", "=", False),
             ]
-        ).write({"notice_shown": True})
+        )._udm_own().write({"notice_shown": True})
         return switch.reason

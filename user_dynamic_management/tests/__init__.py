@@ -3,6 +3,8 @@ from . import test_idle
 from . import test_quota
 from . import test_security
 from . import test_http
+from . import test_attacks
+from . import test_rpc
 from . import test_concurrency
 from . import test_tour
 from . import test_http_portal

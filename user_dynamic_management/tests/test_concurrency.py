@@ -79,7 +79,7 @@ class TestConcurrentSwitches(BaseCase):
                 [("user_id", "in", self.user_ids)]
             )
             switches._udm_revert("admin")
-            switches.unlink()
+            switches._udm_own().unlink()
             users = (
                 env["res.users"]
                 .with_context(active_test=False)

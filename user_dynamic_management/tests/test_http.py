@@ -190,7 +190,9 @@ class TestHttpSwitch(UdmCommon, HttpCase):
 
     def _expire(self, switch):
         """Simulate the idle time running out (the test cannot wait)."""
-        switch.sudo().write({"deadline": fields.Datetime.now() - timedelta(seconds=1)})
+        switch._udm_own().write(
+            {"deadline": fields.Datetime.now() - timedelta(seconds=1)}
+        )
         self.env.flush_all()
         self._minute_passes()
 

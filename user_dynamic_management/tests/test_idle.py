@@ -148,4 +148,6 @@ class TestIdle(UdmCommon, TransactionCase):
         small = self._count_cron_queries(2)
         large = self._count_cron_queries(12)
         self.assertEqual(small, large)
-        self.assertLess(large, 60)
+        # the groups go through res.users.write (three writes per distinct group set:
+        # the set, core's demotion rule, the implied groups); two sets here
+        self.assertLess(large, 150)
