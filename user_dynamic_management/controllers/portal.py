@@ -53,35 +53,79 @@ class UserDynamicManagementPortal(CustomerPortal):
     def _udm_card_values(self, user):
         """What the card on /my tells `user` (sudo): before a switch the idle time, the
         template and the quota; while switched the way back to the backend and the time
-        left. False when there is no card to show.
+        left. Whole sentences, so that every language can order its words. False when
+        there is no card to show.
         """
         Switch = request.env["portal.internal.switch"].sudo()
         now = fields.Datetime.now()
         switch = Switch._udm_active_for_user(user.id)
         if switch and not user.share:
-            status = switch._udm_status()
-            return {
-                "state": "switched",
-                "template_name": switch.template_id.name or "",
-                "idle_time": switch.idle_time,
-                "time_left": switch.deadline
-                and Switch._udm_format_delay(switch.deadline - now),
-                "deadline": switch.deadline
-                and Switch._udm_format_clock(switch.deadline, user),
-                "end": status.get("end_date")
-                and Switch._udm_format_clock(_from_epoch_ms(status["end_date"]), user),
-            }
+            return self._udm_card_switched(switch, user, now)
         if not user.share or not user.allow_portal_access_internal:
             return False
+        template = user._access_right_template_effective()
+        idle = user.idle_time if user.enable_idle_time else 0
         max_switches, time_limit = Switch._udm_quota_settings()
         next_at = Switch._udm_quota_next_at(now)
+        if next_at:
+            quota = _(
+                "Too many users switched recently: next switch possible at %(time)s.",
+                time=Switch._udm_format_clock(next_at, user),
+            )
+        elif max_switches and time_limit:
+            quota = _(
+                "At most %(max)s users may switch every %(minutes)s minutes.",
+                max=max_switches,
+                minutes=time_limit,
+            )
+        else:
+            quota = False
         return {
             "state": "portal",
-            "template_name": user._access_right_template_effective().name or "",
-            "idle_time": user.idle_time if user.enable_idle_time else 0,
-            "quota_max": max_switches if time_limit else 0,
-            "quota_minutes": time_limit,
-            "quota_next": next_at and Switch._udm_format_clock(next_at, user),
+            "intro": _(
+                "Work in the backend with internal user rights "
+                "(template %(template)s).",
+                template=template.name,
+            )
+            if template
+            else _("Work in the backend with internal user rights."),
+            "revert": _(
+                "You are switched back to a portal user when you log out or after "
+                "%(minutes)s min without activity.",
+                minutes=idle,
+            )
+            if idle
+            else _("You are switched back to a portal user when you log out."),
+            "quota": quota,
+            "quota_full": bool(next_at),
+        }
+
+    def _udm_card_switched(self, switch, user, now):
+        """The card of a user switched to internal: the time left, the way back."""
+        Switch = switch.browse()
+        status = switch._udm_status()
+        end = status.get("end_date")
+        return {
+            "state": "switched",
+            "intro": _(
+                "You are working as an internal user (template %(template)s).",
+                template=switch.template_id.name,
+            )
+            if switch.template_id
+            else _("You are working as an internal user."),
+            "time_left": _(
+                "Idle time left: %(left)s (until %(time)s, longer as long as you work "
+                "in the backend).",
+                left=Switch._udm_format_delay(switch.deadline - now),
+                time=Switch._udm_format_clock(switch.deadline, user),
+            )
+            if switch.deadline
+            else _("You are not switched back when idle: log out to switch back."),
+            "end": end
+            and _(
+                "Internal access ends at %(time)s at the latest.",
+                time=Switch._udm_format_clock(_from_epoch_ms(end), user),
+            ),
         }
 
     @staticmethod

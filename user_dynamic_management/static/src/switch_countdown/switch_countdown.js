@@ -3,6 +3,7 @@
 import {Component, useState} from "@odoo/owl";
 import {Dropdown} from "@web/core/dropdown/dropdown";
 import {DropdownItem} from "@web/core/dropdown/dropdown_item";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 import {session} from "@web/session";
@@ -28,8 +29,33 @@ export class SwitchCountdown extends Component {
         return this.switchService.display();
     }
 
-    get endDisplay() {
-        return this.switchService.endDisplay();
+    get untilText() {
+        return _t("until %s", this.switchService.endDisplay());
+    }
+
+    /** Lines of the dropdown: whole sentences, for every language's word order. */
+    get details() {
+        const lines = [];
+        if (this.state.remaining !== null) {
+            lines.push(
+                _t(
+                    "Switched back to portal after %s min without activity.",
+                    this.state.idleMs / 60000
+                )
+            );
+        }
+        if (this.state.endDate) {
+            lines.push(
+                _t(
+                    "Internal access until %s at the latest.",
+                    this.switchService.endDisplay()
+                )
+            );
+        }
+        if (this.state.templateName) {
+            lines.push(_t("Template: %s", this.state.templateName));
+        }
+        return lines;
     }
 
     onBackToPortal() {
