@@ -9,7 +9,7 @@ from odoo.http import request, route
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.portal_internal_switch import PARAM_CONFIRM_PASSWORD
+from ..models.portal_internal_switch import PARAM_CONFIRM_PASSWORD, UdmLimitReached
 
 _logger = logging.getLogger(__name__)
 
@@ -173,6 +173,7 @@ class UserDynamicManagementPortal(CustomerPortal):
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
                     user_agent=request.httprequest.user_agent.string,
+                    reason_text=kw.get("reason"),
                 )
         except AccessDenied:
             _logger.info(
@@ -180,14 +181,13 @@ class UserDynamicManagementPortal(CustomerPortal):
             )
             return self._udm_back_to_my(_("Wrong password: you were not switched."))
         except (UserError, ValidationError) as error:
-            if (
-                request.env["portal.internal.switch"]
-                .sudo()
-                ._udm_active_for_user(user.id)
-            ):
-                # a replayed double submit: the first one switched this very user
-                return request.redirect("/web", 303)
+            # (a double submit is no error: the switch is idempotent)
             _logger.info("Switch to internal refused for %s: %s", user.login, error)
+            if isinstance(error, UdmLimitReached):
+                # after the rollback of the refused switch, so that the e-mail stays
+                request.env["portal.internal.switch"].sudo()._udm_notify_refused(
+                    user, str(error.args[0])
+                )
             return self._udm_back_to_my(str(error.args[0]))
         return request.redirect("/web", 303)
 

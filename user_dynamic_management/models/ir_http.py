@@ -39,8 +39,8 @@ class IrHttp(models.AbstractModel):
         """
         now = fields.Datetime.now()
         cached = request.session.get(SESSION_NEXT_CHECK)
-        mine = bool(cached and cached[0] == uid and len(cached) == 3)
-        if mine and _epoch(now) < cached[1]:
+        mine = isinstance(cached, dict) and cached.get("uid") == uid
+        if mine and _epoch(now) < cached["next_check"]:
             return
         is_backend_rpc = endpoint.routing.get(
             "type"
@@ -54,16 +54,20 @@ class IrHttp(models.AbstractModel):
             # reloads /web, an http request which reverts the user below and lands on
             # /my. Until then every request checks again (nothing cached).
             request.session.pop(SESSION_NEXT_CHECK, None)
-            raise SessionExpiredException("Idle time exceeded")
+            raise SessionExpiredException("Deadline passed")
         # served as the portal user it now is: revert (if due) in the request's own
         # cursor, whose snapshot must see the new groups
-        reverted, next_check, switched = Switch._udm_check_deadline(uid)
+        check = Switch._udm_check_deadline(uid)
         # written to the session store at most once a minute per session
-        request.session[SESSION_NEXT_CHECK] = [uid, _epoch(next_check), switched]
+        request.session[SESSION_NEXT_CHECK] = {
+            "uid": uid,
+            "next_check": _epoch(check["next_check"]),
+            "switched": check["switched"],
+        }
         # reverted now, or meanwhile by someone else (admin, logout in another browser,
-        # the every-minute job) while this session was working in the backend
-        reverted_meanwhile = mine and cached[2] and not switched
-        if not reverted and not reverted_meanwhile:
+        # the revert job) while this session was working in the backend
+        reverted_meanwhile = mine and cached.get("switched") and not check["switched"]
+        if not check["reverted"] and not reverted_meanwhile:
             return
         # the request's env caches the old groups
         request.env.invalidate_all()

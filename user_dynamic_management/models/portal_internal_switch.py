@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta, timezone
 
@@ -19,8 +20,15 @@ _logger = logging.getLogger(__name__)
 PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
-# the last activity is written at most once per this many seconds per user (no write per
-# request), and at most once per third of the idle time, so that the client, which
+PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
+PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
+PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
+# the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in
+# prefork) between wake-ups; a run that finds a deadline closer than this waits for it,
+# then wakes the runner itself (a trigger due now notifies it on commit)
+CRON_WAIT_MAX = 75
+# the last activity is written at most once per this many seconds per user (no write
+# per request), and at most once per third of the idle time, so that the client, which
 # reports input at that pace, always lands a report before the deadline
 ACTIVITY_WRITE_INTERVAL = 60
 # a session re-reads its user's idle deadline at most this often (and at the deadline);
@@ -39,6 +47,10 @@ REASONS = [
     ("uninstall", "Uninstall"),
     ("expired", "Maximum duration reached"),
 ]
+
+
+class UdmLimitReached(UserError):
+    """A switch refused by the quota or the seats (the managers may be e-mailed)."""
 
 
 class PortalInternalSwitch(models.Model):
@@ -99,6 +111,56 @@ class PortalInternalSwitch(models.Model):
         readonly=True,
         help="The user is switched back to portal at this time unless active before.",
     )
+    max_duration = fields.Integer(
+        string="Maximum Duration",
+        readonly=True,
+        help="Minutes the switch may last at most, activity or not, copied from the "
+        "policy at the switch (0: no limit).",
+    )
+    end_deadline = fields.Datetime(
+        string="Ends At",
+        readonly=True,
+        help="The user is switched back to portal at this time at the latest "
+        "(maximum duration); activity never moves it.",
+    )
+    idle_time_left = fields.Char(
+        string="Idle Time Left",
+        compute="_compute_time_left",
+        help="Time before the idle deadline, as of now.",
+    )
+    time_left = fields.Char(
+        string="Time Left",
+        compute="_compute_time_left",
+        help="Time before the end (maximum duration), as of now.",
+    )
+    seat = fields.Integer(
+        string="Seats in Use",
+        compute="_compute_seat",
+        store=True,
+        help="1 while the switch is open: the list's total is the number of seats in "
+        "use.",
+    )
+    reason_text = fields.Text(
+        string="Reason Given",
+        readonly=True,
+        help="Why the user asked for internal access (when a reason is required).",
+    )
+    request_id = fields.Many2one(
+        comodel_name="portal.internal.switch.request",
+        string="Full User Request",
+        compute="_compute_request_id",
+        help="The approved request this switch used.",
+    )
+
+    def _compute_request_id(self):
+        Request = self.env["portal.internal.switch.request"].sudo()
+        by_switch = {
+            request.switch_id.id: request
+            for request in Request.search([("switch_id", "in", self.ids)])
+        }
+        for switch in self:
+            switch.request_id = by_switch.get(switch.id, Request.browse())
+
     group_ids = fields.Many2many(
         comodel_name="res.groups",
         relation="portal_internal_switch_group_rel",
@@ -146,6 +208,29 @@ class PortalInternalSwitch(models.Model):
         help="The user has seen on the portal why they were switched back.",
     )
 
+    @api.depends("state")
+    def _compute_seat(self):
+        for switch in self:
+            switch.seat = 1 if switch.state == "active" else 0
+
+    @api.depends("deadline", "end_deadline", "state")
+    def _compute_time_left(self):
+        # display only (not stored): "as of now" is what an administrator wants to see
+        now = fields.Datetime.now()
+        Switch = self.env["portal.internal.switch"]
+        for switch in self:
+            active = switch.state == "active"
+            switch.idle_time_left = (
+                Switch._udm_format_delay(switch.deadline - now)
+                if active and switch.deadline
+                else False
+            )
+            switch.time_left = (
+                Switch._udm_format_delay(switch.end_deadline - now)
+                if active and switch.end_deadline
+                else False
+            )
+
     def init(self):
         res = super().init()
         # at most one open switch per user, also under concurrent requests
@@ -160,6 +245,12 @@ class PortalInternalSwitch(models.Model):
             """
             CREATE INDEX IF NOT EXISTS portal_internal_switch_active_deadline
                 ON portal_internal_switch (deadline) WHERE state = 'active'
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS portal_internal_switch_active_end_deadline
+                ON portal_internal_switch (end_deadline) WHERE state = 'active'
             """
         )
         return res
@@ -223,8 +314,30 @@ class PortalInternalSwitch(models.Model):
             )
         self.check_access_rights("read")
         self.check_access_rule("read")
-        self.sudo()._udm_revert("admin")
-        return True
+        reverted = self.sudo()._udm_revert("admin")
+        return self._udm_notification(
+            _(
+                "%s switched back to a portal user.",
+                ", ".join(reverted.mapped("user_name")),
+            )
+            if reverted
+            else _("Nothing to revert: the switch had already ended."),
+            "success" if reverted else "warning",
+        )
+
+    @api.model
+    def _udm_notification(self, message, kind="success"):
+        """A notification in the web client, then the view reloads."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_keep_internal(self):
         """Button "Keep as internal user": an Access Rights administrator makes the
@@ -239,6 +352,182 @@ class PortalInternalSwitch(models.Model):
         self.check_access_rule("read")
         self.sudo()._udm_close_kept_internal()
         return True
+
+    # ------------------------------------------------------------------
+    # Opening
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_open(self, user, ip_address=None, user_agent=None, reason_text=None):
+        """Switch the portal user `user` to internal, in the current transaction;
+        return the switch.
+
+        Idempotent: for a user already switched (a double submit, two tabs) the open
+        switch is returned and nothing changes. Raises UserError/ValidationError (and
+        changes nothing) when refused. Callers are responsible for having authenticated
+        the user: this only ever runs for the logged-in user (see controllers).
+        """
+        user = user.sudo()
+        user.ensure_one()
+        Switch = self.sudo()
+        # Lock first: it serialises every limited switch of the database, so the quota
+        # and seat counts below cannot be raced by another worker.
+        Switch._udm_quota_lock()
+        # Lock the user too: of two simultaneous submits, the loser gets 40001 and its
+        # replay finds the switch below.
+        self.env.cr.execute(
+            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
+            log_exceptions=False,
+        )
+        current = Switch._udm_active_for_user(user.id)
+        if current:
+            return current
+        user._udm_check_switch_allowed()
+        template = user._access_right_template_effective()
+        if not template:
+            raise UserError(_("No access right template applies to you."))
+        # group definitions may have changed since the template was saved: validate at
+        # every switch
+        template._access_right_template_validate()
+        full_request = Switch._udm_check_request(user, template, reason_text)
+        reason_text = (reason_text or "").strip() or full_request.reason_text
+        now = fields.Datetime.now()
+        # quota and seats are checked at switch time, approval or not
+        Switch._udm_check_quota(now, user)
+        Switch._udm_check_seats(now, user)
+        snapshot = user.groups_id
+        new_groups = user._udm_internal_groups(template)
+        values = user._udm_switch_values(
+            template, snapshot, now, ip_address, user_agent
+        )
+        values["reason_text"] = reason_text or False
+        if full_request.duration and (
+            not values["max_duration"] or full_request.duration < values["max_duration"]
+        ):
+            values["max_duration"] = full_request.duration
+            values["end_deadline"] = now + timedelta(minutes=full_request.duration)
+        switch = Switch._udm_own().create(values)
+        if full_request:
+            full_request.write({"state": "used", "switch_id": switch.id})
+        # Command.set: exact, and immune to the demotion rule of res.users
+        user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
+            {"groups_id": [Command.set(new_groups.ids)]}
+        )
+        # the delta, implied groups included, is what the revert undoes
+        after = user.groups_id
+        switch.write(
+            {
+                "added_group_ids": [Command.set((after - snapshot).ids)],
+                "removed_group_ids": [Command.set((snapshot - after).ids)],
+            }
+        )
+        self.env.registry.clear_cache()
+        first_deadline = min(
+            [d for d in (switch.deadline, switch.end_deadline) if d], default=None
+        )
+        if first_deadline:
+            # The runner picks a trigger up at its next wake-up (about once a minute):
+            # the run just before the deadline waits for it (see
+            # _udm_wait_for_next_deadline). A deadline that close already needs a run
+            # now, which waits for it.
+            close = (first_deadline - now).total_seconds() <= CRON_WAIT_MAX
+            Switch._udm_trigger_revert_job(at=None if close else first_deadline)
+        switch._udm_notify_opened()
+        return switch
+
+    @api.model
+    def _udm_check_request(self, user, template, reason_text):
+        """The approved Full User Request this switch uses (locked, so that it is used
+        once only), or an empty recordset when no approval is needed. Raises UserError
+        when an approval or a reason is required and missing."""
+        Request = self.env["portal.internal.switch.request"].sudo()
+        if not user._udm_policy(template)["approval"]:
+            if Request._udm_reason_required() and not (reason_text or "").strip():
+                raise UserError(_("Please say why you need internal access."))
+            return Request.browse()
+        full_request = Request._udm_lock_usable(user)
+        if not full_request:
+            raise UserError(
+                _(
+                    "Switching needs an approval: send a Full User Request and switch "
+                    "once it is approved."
+                )
+            )
+        return full_request
+
+    # ------------------------------------------------------------------
+    # E-mails to the Portal switch managers (Settings, off by default)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_mail_recipients(self, user):
+        """Partners e-mailed about `user`'s switch: the Portal switch managers, and the
+        user when "Send the user a copy" is set. Empty when e-mails are off."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        if ICP.get_param(PARAM_NOTIFY_MANAGERS, "False") != "True":
+            return self.env["res.partner"]
+        group = self.env.ref(
+            "user_dynamic_management.group_portal_switch_manager",
+            raise_if_not_found=False,
+        )
+        partners = group.users.partner_id if group else self.env["res.partner"]
+        if user and ICP.get_param(PARAM_NOTIFY_USER, "False") == "True":
+            partners |= user.partner_id
+        return partners
+
+    @api.model
+    def _udm_send_mail(self, template_xmlid, record, user, **ctx):
+        """Queue the e-mail `template_xmlid` about `record` (`user`'s switch) to the
+        recipients above, in the recipient's language where the template says so."""
+        partners = self._udm_mail_recipients(user)
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not partners or not template:
+            return False
+        return (
+            template.sudo()
+            .with_context(**ctx)
+            .send_mail(
+                record.id,
+                email_values={
+                    "recipient_ids": [Command.link(pid) for pid in partners.ids]
+                },
+            )
+        )
+
+    @api.model
+    def _udm_notify_refused(self, user, message):
+        """E-mail the managers that `user` was refused (quota, seats...). Called after
+        the refused transaction was rolled back (see controllers/portal.py)."""
+        return self._udm_send_mail(
+            "user_dynamic_management.mail_template_switch_refused",
+            user.sudo(),
+            user,
+            udm_refusal=message,
+        )
+
+    def _udm_notify_opened(self):
+        """Audit note on the user's partner (instead of mail's "Portal Access
+        Granted"), the managers' e-mail and a log line. Extension point."""
+        self.ensure_one()
+        user = self.user_id
+        self._udm_send_mail(
+            "user_dynamic_management.mail_template_switch_opened", self, user
+        )
+        user.partner_id._message_log(
+            body=Markup("<p>%s</p>")
+            % _(
+                "Switched to an internal user (template %(template)s, IP %(ip)s).",
+                template=self.template_id.name,
+                ip=self.ip_address or "-",
+            )
+        )
+        _logger.info(
+            "Portal user %s (#%d) switched to internal with template %s (#%d)",
+            user.login,
+            user.id,
+            self.template_id.name,
+            self.template_id.id,
+        )
 
     # ------------------------------------------------------------------
     # Quota
@@ -267,9 +556,68 @@ class PortalInternalSwitch(models.Model):
         refuses cleanly.
         """
         max_switches, time_limit = self._udm_quota_settings()
-        if not max_switches or not time_limit:
+        if (not max_switches or not time_limit) and not self._udm_max_seats():
             return
         self.env["portal.internal.switch.quota"].sudo()._udm_lock()
+
+    @api.model
+    def _udm_max_seats(self):
+        """K: at most K portal users internal at the same time (0: no limit)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_SEATS, 0)
+        try:
+            return max(int(value or 0), 0)
+        except ValueError:
+            _logger.warning("Invalid portal switch seats parameter, no limit applied")
+            return 0
+
+    @api.model
+    def _udm_seats_in_use(self):
+        """Number of portal users internal right now (one indexed count)."""
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM portal_internal_switch WHERE state = 'active'"
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _udm_check_seats(self, now, user):
+        """Raise UserError when K users are internal already; say when a seat is
+        expected to free up (the earliest idle or absolute deadline).
+
+        Serialised like the quota: the caller has updated the lock row first, so two
+        workers can never both take the last seat (the second gets 40001, its replay
+        counts again).
+        """
+        max_seats = self._udm_max_seats()
+        if not max_seats:
+            return
+        in_use = self._udm_seats_in_use()
+        if in_use < max_seats:
+            return
+        self.env.cr.execute(
+            """
+            SELECT MIN(LEAST(deadline, end_deadline)) FROM portal_internal_switch
+             WHERE state = 'active'
+            """
+        )
+        free_at = self.env.cr.fetchone()[0]
+        if free_at:
+            raise UdmLimitReached(
+                _(
+                    "All %(max)s seats for internal users are taken. A seat is "
+                    "expected to free up in %(delay)s (at %(time)s).",
+                    max=max_seats,
+                    delay=self._udm_format_delay(max(free_at - now, timedelta())),
+                    time=self._udm_format_clock(free_at, user),
+                )
+            )
+        raise UdmLimitReached(
+            _(
+                "All %(max)s seats for internal users are taken. A seat frees up when "
+                "one of them switches back to portal.",
+                max=max_seats,
+            )
+        )
 
     @api.model
     def _udm_quota_next_at(self, now):
@@ -308,11 +656,11 @@ class PortalInternalSwitch(models.Model):
         if not next_at:
             return
         max_switches, time_limit = self._udm_quota_settings()
-        raise UserError(
+        raise UdmLimitReached(
             _(
                 "Too many users switched to internal recently (at most %(max)s "
-                "every %(minutes)s minutes). "
-                "You can switch in %(delay)s (at %(time)s).",
+                "every %(minutes)s minutes). You can switch in %(delay)s "
+                "(at %(time)s).",
                 max=max_switches,
                 minutes=time_limit,
                 delay=self._udm_format_delay(next_at - now),
@@ -391,38 +739,30 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_enforce_deadline(self, uid):
-        """Revert `uid` if their idle deadline has passed. True when reverted."""
-        return self._udm_check_deadline(uid)[0]
+        """Revert `uid` if a deadline has passed. True when reverted."""
+        return self._udm_check_deadline(uid)["reverted"]
 
     @api.model
     def _udm_is_due(self, uid):
-        """Whether `uid` has an open switch past its idle deadline (read only)."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT 1 FROM portal_internal_switch
-                 WHERE user_id = %s AND state = 'active' AND deadline <= %s
-                """,
-                uid,
-                fields.Datetime.now(),
-            )
-        )
-        return bool(self.env.cr.rowcount)
+        """Whether `uid` has an open switch past a deadline (read only)."""
+        return bool(self._udm_due_info(uid)["due"])
 
     @api.model
-    def _udm_check_deadline(self, uid):
-        """Revert `uid` if due; return (reverted, next check needed at, still switched).
+    def _udm_due_info(self, uid):
+        """Is this user due, and when to look again (one indexed SELECT, no write).
 
-        One indexed SELECT, no write unless due. Until the returned time no check is
-        needed: a deadline only ever moves later (activity), and a switch starting after
-        this check has a deadline at least a minute (the shortest idle time) away.
+        Returns a dict: `switch_id` (the open switch or False), `due` (False, or the
+        revert reason: `idle` or `expired`, whichever deadline came first) and
+        `next_check` (until then no check is needed: a deadline only ever moves later,
+        and a switch opened after this check ends a minute away at the earliest).
         """
         now = fields.Datetime.now()
         next_check = now + timedelta(seconds=REQUEST_CHECK_INTERVAL)
+        self.flush_model(["state", "deadline", "end_deadline"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id, deadline FROM portal_internal_switch
+                SELECT id, deadline, end_deadline FROM portal_internal_switch
                  WHERE user_id = %s AND state = 'active'
                 """,
                 uid,
@@ -430,14 +770,48 @@ class PortalInternalSwitch(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row:
-            return False, next_check, False
-        switch_id, deadline = row
-        if not deadline:
-            return False, next_check, True
-        if deadline > now:
-            return False, min(deadline, next_check), True
-        reverted = self.sudo().browse(switch_id)._udm_revert("idle", due_at=now)
-        return bool(reverted), next_check, not reverted
+            return {"switch_id": False, "due": False, "next_check": next_check}
+        switch_id, deadline, end_deadline = row
+        due = _due_reason(deadline, end_deadline, now)
+        for moment in (deadline, end_deadline):
+            if moment and moment > now:
+                next_check = min(next_check, moment)
+        return {"switch_id": switch_id, "due": due, "next_check": next_check}
+
+    @api.model
+    def _udm_check_deadline(self, uid):
+        """Revert `uid` if due. Returns a dict: `reverted`, `next_check` (see
+        _udm_due_info) and `switched` (still switched after this call)."""
+        info = self._udm_due_info(uid)
+        if not info["due"]:
+            return {
+                "reverted": False,
+                "next_check": info["next_check"],
+                "switched": bool(info["switch_id"]),
+            }
+        now = fields.Datetime.now()
+        reverted = (
+            self.sudo().browse(info["switch_id"])._udm_revert(info["due"], due_at=now)
+        )
+        return {
+            "reverted": bool(reverted),
+            "next_check": now + timedelta(seconds=REQUEST_CHECK_INTERVAL),
+            "switched": not reverted,
+        }
+
+    def _udm_status_line(self):
+        """ "Internal since 10:40, idle deadline 11:05, ends 11:40" (the reader's
+        timezone)."""
+        self.ensure_one()
+        user = self.env.user
+        parts = [_("Internal since %s", self._udm_format_clock(self.start_date, user))]
+        if self.deadline:
+            parts.append(
+                _("idle deadline %s", self._udm_format_clock(self.deadline, user))
+            )
+        if self.end_deadline:
+            parts.append(_("ends %s", self._udm_format_clock(self.end_deadline, user)))
+        return ", ".join(parts)
 
     def _udm_status(self):
         """What the web client needs to show the countdown (times in epoch ms)."""
@@ -450,6 +824,9 @@ class PortalInternalSwitch(models.Model):
             "idle_enabled": bool(self.idle_time),
             "idle_seconds": self.idle_time * 60,
             "deadline": _epoch_ms(self.deadline) if self.deadline else False,
+            # the absolute end (maximum duration); activity never moves it
+            "end_date": _epoch_ms(self.end_deadline) if self.end_deadline else False,
+            "max_seconds": self.max_duration * 60,
             "server_time": _epoch_ms(now),
             "activity_interval": self._udm_activity_interval(),
             "switch_id": self.id,
@@ -472,26 +849,86 @@ class PortalInternalSwitch(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_revert_idle_switches(self):
-        """Every minute: revert every switch whose idle deadline passed, in a constant
-        number of queries.
+    def _cron_revert_idle_switches(self, wait_near_deadline=False):
+        """Revert every switch past its idle deadline or its maximum duration, in a
+        constant number of queries per reason.
 
-        This is the backstop for users who closed their browser; open tabs are reverted
-        earlier by their countdown and by the request-time check.
+        Reverts happen within seconds of the deadline even with the browser closed:
+        each switch schedules this job at its deadline, and since the cron runner only
+        wakes up about once a minute (or when notified), the run before a deadline
+        waits for it when it is that close (`wait_near_deadline`, set by the scheduled
+        action), then wakes the runner for an immediate run on a fresh snapshot.
         """
         now = fields.Datetime.now()
-        due = self.sudo().search([("state", "=", "active"), ("deadline", "<=", now)])
-        if not due:
+        domain = [
+            ("state", "=", "active"),
+            "|",
+            ("deadline", "<=", now),
+            ("end_deadline", "<=", now),
+        ]
+        due = self.sudo().search(domain)
+        expired = due.filtered(
+            lambda s: _due_reason(s.deadline, s.end_deadline, now) == "expired"
+        )
+        for switches, reason in ((due - expired, "idle"), (expired, "expired")):
+            if not switches:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    switches._udm_revert(reason, due_at=now, skip_locked=True)
+            except OperationalError as error:
+                # a heartbeat or a revert committed meanwhile: the next run starts
+                # from a fresh snapshot
+                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                _logger.info("Revert postponed by a concurrent update: %s", error)
+        if wait_near_deadline:
+            self._udm_wait_for_next_deadline(now)
+
+    @api.model
+    def _udm_next_deadline(self):
+        """The earliest idle or absolute deadline of the open switches, or None."""
+        self.flush_model(["state", "deadline", "end_deadline"])
+        self.env.cr.execute(
+            """
+            SELECT MIN(LEAST(deadline, end_deadline)) FROM portal_internal_switch
+             WHERE state = 'active'
+            """
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _udm_wait_for_next_deadline(self, now):
+        """If the next deadline comes before the cron runner's next wake-up, wait for
+        it, then trigger this job now: the trigger notifies the runner when this run
+        commits, and the next run reverts on a fresh snapshot. Costs one cron thread
+        for at most CRON_WAIT_MAX seconds, only when a deadline is that close.
+        """
+        next_deadline = self._udm_next_deadline()
+        if not next_deadline:
             return
-        try:
-            with self.env.cr.savepoint():
-                due._udm_revert("idle", due_at=now, skip_locked=True)
-        except OperationalError as error:
-            # a heartbeat or a revert committed meanwhile: the next run (one minute
-            # later) starts from a fresh snapshot
-            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise
-            _logger.info("Idle revert postponed by a concurrent update: %s", error)
+        wait = (next_deadline - now).total_seconds()
+        if wait > CRON_WAIT_MAX:
+            return
+        if wait > 0:
+            self._udm_sleep(wait)
+        self._udm_trigger_revert_job()
+
+    @api.model
+    def _udm_sleep(self, seconds):
+        """time.sleep, a method so that tests can replace it."""
+        time.sleep(seconds)
+
+    @api.model
+    def _udm_trigger_revert_job(self, at=None):
+        """Schedule the revert job at `at` (now when None; a trigger due now also
+        wakes the cron runner when the transaction commits)."""
+        cron = self.env.ref(
+            "user_dynamic_management.ir_cron_revert_idle_switches",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron.sudo()._trigger(at=at)
 
     def _udm_lock_open(self, due_at=None, skip_locked=False):
         """Lock the still-open switches of self (still due at `due_at`); return them.
@@ -510,7 +947,9 @@ class PortalInternalSwitch(models.Model):
                FOR NO KEY UPDATE %s
             """,
             list(self.ids),
-            SQL("AND deadline <= %s", due_at) if due_at else SQL(),
+            SQL("AND (deadline <= %s OR end_deadline <= %s)", due_at, due_at)
+            if due_at
+            else SQL(),
             SQL("SKIP LOCKED") if skip_locked else SQL(),
         )
         # concurrency errors are expected here and retried: not logged as bad queries
@@ -725,6 +1164,14 @@ class PortalInternalSwitch(models.Model):
         note = Markup("<p>%s</p>") % text
         # one batch of audit notes (mail's own portal-access notes are bypassed)
         users.partner_id._message_log_batch({p.id: note for p in users.partner_id})
+        if self._udm_mail_recipients(False):
+            for switch in self:
+                self._udm_send_mail(
+                    "user_dynamic_management.mail_template_switch_reverted",
+                    switch,
+                    switch.user_id,
+                    udm_reason_label=reason_label,
+                )
         for switch in self:
             _logger.info(
                 "User %s (#%s) switch closed (%s)%s",
@@ -733,6 +1180,17 @@ class PortalInternalSwitch(models.Model):
                 reason,
                 " - kept internal" if kept_internal else "",
             )
+
+
+def _due_reason(deadline, end_deadline, now):
+    """The revert reason of a switch with these deadlines at `now`, or False: `expired`
+    (maximum duration) or `idle`, whichever deadline passed first."""
+    passed = [
+        (moment, reason)
+        for moment, reason in ((end_deadline, "expired"), (deadline, "idle"))
+        if moment and moment <= now
+    ]
+    return min(passed)[1] if passed else False
 
 
 def _epoch_ms(value):

@@ -3,14 +3,12 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
 from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import is_reified_group
 
@@ -50,16 +48,137 @@ class ResUsers(models.Model):
         help="Minutes of inactivity in the backend after which the user is switched "
         "back to portal.",
     )
+    udm_allowed_until = fields.Date(
+        string="Allowed until",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Last day this user may switch to an internal user (empty: no end).",
+    )
+    udm_approval = fields.Selection(
+        selection=[
+            ("default", "As in Settings"),
+            ("required", "Required"),
+            ("not_required", "Not required"),
+        ],
+        string="Approval",
+        default="default",
+        required=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Whether a switch needs an approved Full User Request. On a template: its "
+        "policy; on a user: overrides the template's.",
+    )
+    udm_max_duration = fields.Integer(
+        string="Maximum Duration",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Minutes a switch may last at most, activity or not (0: no limit). On a "
+        "template: its policy; on a user: overrides the template's when set.",
+    )
     portal_internal_switch_ids = fields.One2many(
         comodel_name="portal.internal.switch",
         inverse_name="user_id",
         string="Portal Switches",
         groups=MANAGER_GROUP,
     )
+    udm_switch_count = fields.Integer(
+        string="Switches",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    udm_is_switched = fields.Boolean(
+        string="Switched to Internal",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    udm_switch_status = fields.Char(
+        string="Switch Status",
+        compute="_compute_udm_switch_status",
+        groups=MANAGER_GROUP,
+    )
+    # part of the session token: bumping it logs the user out of every session, in
+    # every worker ("Revert and log out")
+    udm_session_epoch = fields.Integer(copy=False, groups="base.group_system")
 
-    @api.constrains("enable_idle_time", "idle_time")
+    def _get_session_token_fields(self):
+        return super()._get_session_token_fields() | {"udm_session_epoch"}
+
+    def _compute_udm_switch_status(self):
+        Switch = self.env["portal.internal.switch"].sudo()
+        counts = {
+            user.id: count
+            for user, count in Switch._read_group(
+                [("user_id", "in", self.ids)], ["user_id"], ["__count"]
+            )
+        }
+        active = {
+            switch.user_id.id: switch
+            for switch in Switch.search(
+                [("user_id", "in", self.ids), ("state", "=", "active")]
+            )
+        }
+        for user in self:
+            switch = active.get(user.id)
+            user.udm_switch_count = counts.get(user.id, 0)
+            user.udm_is_switched = bool(switch)
+            user.udm_switch_status = switch._udm_status_line() if switch else False
+
+    def action_udm_view_switches(self):
+        """Smart button: this user's switches."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "user_dynamic_management.action_portal_internal_switch"
+        )
+        action["domain"] = [("user_id", "=", self.id)]
+        action["context"] = {"search_default_group_state": 1}
+        return action
+
+    def _udm_admin_active_switch(self):
+        """The open switch of this user, for an Access Rights administrator's button."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only Access Rights administrators can revert a switch.")
+            )
+        return self.env["portal.internal.switch"].sudo()._udm_active_for_user(self.id)
+
+    def action_udm_revert_now(self):
+        """Button "Revert now" of the user form."""
+        switch = self._udm_admin_active_switch()
+        return switch.with_env(self.env).action_revert_now()
+
+    def action_udm_revert_logout(self):
+        """Button "Revert and log out": revert, and end every session of the user in
+        every worker (the session token changes with udm_session_epoch)."""
+        switch = self._udm_admin_active_switch()
+        reverted = switch._udm_revert("admin")
+        user = self.sudo()
+        user.with_context(**{CTX_OWN_WRITE: True}).write(
+            {"udm_session_epoch": user.udm_session_epoch + 1}
+        )
+        # the token is computed in SQL
+        user.flush_recordset(["udm_session_epoch"])
+        # the token is cached per session id: every worker must recompute it
+        self.env.registry.clear_cache()
+        return self.env["portal.internal.switch"]._udm_notification(
+            _(
+                "%s switched back to a portal user and logged out of every session.",
+                user.name,
+            )
+            if reverted
+            else _("%s logged out of every session.", user.name),
+        )
+
+    @api.constrains("enable_idle_time", "idle_time", "udm_max_duration")
     def _check_idle_time(self):
         for user in self.sudo():
+            if user.udm_max_duration < 0:
+                raise ValidationError(
+                    _(
+                        "The maximum duration of %s cannot be negative (0: no limit).",
+                        user.name,
+                    )
+                )
             if user.idle_time < 0 or (user.enable_idle_time and user.idle_time <= 0):
                 raise ValidationError(
                     _(
@@ -263,10 +382,38 @@ class ResUsers(models.Model):
             raise UserError(_("You are already an internal user."))
         if not user.has_group("base.group_portal"):
             raise UserError(_("Only portal users can switch to an internal user."))
-        if not user.allow_portal_access_internal:
+        if not user._udm_is_eligible():
             raise UserError(_("You are not allowed to switch to an internal user."))
+        if (
+            user.udm_allowed_until
+            and user.udm_allowed_until < fields.Date.context_today(user)
+        ):
+            raise UserError(
+                _(
+                    "Your access to internal rights ended on %s.",
+                    fields.Date.to_string(user.udm_allowed_until),
+                )
+            )
         if user.is_access_right_template:
             raise UserError(_("An access right template cannot switch."))
+
+    def _udm_is_eligible(self):
+        """Whether this user may switch at all: "Allow Portal Access Internal", or a
+        group whose members may switch (Settings). The date limit is checked apart."""
+        self.ensure_one()
+        user = self.sudo()
+        return user.allow_portal_access_internal or any(
+            user.groups_id.mapped("udm_may_switch")
+        )
+
+    def _udm_can_switch(self):
+        """Whether the portal shows this user the switch (eligible, date not past)."""
+        self.ensure_one()
+        user = self.sudo()
+        if user._is_public() or not user.share or not user._udm_is_eligible():
+            return False
+        today = fields.Date.context_today(user)
+        return not user.udm_allowed_until or user.udm_allowed_until >= today
 
     def _udm_internal_groups(self, template):
         """Groups the user gets while switched: their own groups minus the portal/public
@@ -283,77 +430,43 @@ class ResUsers(models.Model):
             | self.env.ref("base.group_user")
         )
 
-    def _udm_switch_to_internal(self, ip_address=None, user_agent=None):
-        """Switch this portal user to internal, in the current transaction.
-
-        Raises UserError/ValidationError (and changes nothing) when the switch is
-        refused. Callers are responsible for having authenticated the user: this only
-        ever runs for the logged-in user (see controllers/portal.py).
-        """
+    def _udm_switch_to_internal(self, ip_address=None, user_agent=None, **kw):
+        """Switch this portal user to internal (see portal.internal.switch._udm_open,
+        idempotent); return the switch."""
         self.ensure_one()
-        user = self.sudo()
-        Switch = self.env["portal.internal.switch"].sudo()
-        # Lock first: it serialises every switch of the database, so the quota count
-        # below cannot be raced by another worker (see portal.internal.switch.quota).
-        Switch._udm_quota_lock()
-        # Lock the user too: a double submit (or two tabs) must not open two switches;
-        # the loser gets 40001 and its replay sees an internal user.
-        self.env.cr.execute(
-            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
-            log_exceptions=False,
+        return self.env["portal.internal.switch"]._udm_open(
+            self, ip_address=ip_address, user_agent=user_agent, **kw
         )
-        user._udm_check_switch_allowed()
-        if Switch.search_count([("user_id", "=", user.id), ("state", "=", "active")]):
-            raise UserError(_("You are already switched to an internal user."))
-        template = user._access_right_template_effective()
-        if not template:
-            raise UserError(_("No access right template applies to you."))
-        # group definitions may have changed since the template was saved: validate at
-        # every switch
-        template._access_right_template_validate()
-        now = fields.Datetime.now()
-        Switch._udm_check_quota(now, user)
-        snapshot = user.groups_id
-        new_groups = user._udm_internal_groups(template)
-        switch = Switch._udm_own().create(
-            user._udm_switch_values(template, snapshot, now, ip_address, user_agent)
-        )
-        # Command.set: the only write that is exact and immune to the demotion rule of
-        # res.users
-        user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
-            {"groups_id": [Command.set(new_groups.ids)]}
-        )
-        # the delta, implied groups included, is what the revert undoes
-        after = user.groups_id
-        switch.write(
-            {
-                "added_group_ids": [Command.set((after - snapshot).ids)],
-                "removed_group_ids": [Command.set((snapshot - after).ids)],
-            }
-        )
-        self.env.registry.clear_cache()
-        # our own audit note instead of mail's "Portal Access Granted/Revoked"
-        user.partner_id._message_log(
-            body=Markup("<p>%s</p>")
-            % _(
-                "Switched to an internal user (template %(template)s, IP %(ip)s).",
-                template=template.name,
-                ip=ip_address or "-",
-            )
-        )
-        _logger.info(
-            "Portal user %s (#%d) switched to internal with template %s (#%d)",
-            user.login,
-            user.id,
-            template.name,
-            template.id,
-        )
-        return switch
+
+    def _udm_policy(self, template):
+        """The switch policy of this user: the template's, with the user's own values
+        where set. Returns {"idle": minutes or 0, "max_duration": minutes or 0}.
+        Extension point."""
+        self.ensure_one()
+        user, template = self.sudo(), template.sudo()
+        if user.enable_idle_time:
+            idle = user.idle_time
+        elif template.enable_idle_time:
+            idle = template.idle_time
+        else:
+            idle = 0
+        approval = user.udm_approval
+        if approval == "default":
+            approval = template.udm_approval
+        if approval == "default":
+            Request = self.env["portal.internal.switch.request"]
+            approval = "required" if Request._udm_approval_required() else "no"
+        return {
+            "idle": idle,
+            "max_duration": user.udm_max_duration or template.udm_max_duration,
+            "approval": approval == "required",
+        }
 
     def _udm_switch_values(self, template, snapshot, now, ip_address, user_agent):
         """Values of the switch record opened by a switch. Extension point."""
         self.ensure_one()
-        idle = self.sudo().idle_time if self.sudo().enable_idle_time else 0
+        policy = self._udm_policy(template)
+        idle, max_duration = policy["idle"], policy["max_duration"]
         return {
             "user_id": self.id,
             "user_name": self.name,
@@ -366,6 +479,10 @@ class ResUsers(models.Model):
             "last_activity": now,
             "idle_time": idle,
             "deadline": now + timedelta(minutes=idle) if idle else False,
+            "max_duration": max_duration,
+            "end_deadline": (
+                now + timedelta(minutes=max_duration) if max_duration else False
+            ),
             "group_ids": [Command.set(snapshot.ids)],
             "ip_address": (ip_address or "")[:64] or False,
             "user_agent": (user_agent or "")[:512] or False,

@@ -5,6 +5,10 @@ from . import test_security
 from . import test_http
 from . import test_attacks
 from . import test_rpc
+from . import test_temporary
+from . import test_request
+from . import test_notify
+from . import test_cockpit_tour
 from . import test_concurrency
 from . import test_tour
 from . import test_http_portal

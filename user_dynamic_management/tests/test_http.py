@@ -185,7 +185,7 @@ class TestHttpSwitch(UdmCommon, HttpCase):
         """The session's "no check needed before" mark (at most a minute) passes."""
         session = odoo.http.root.session_store.get(self.session.sid)
         if SESSION_NEXT_CHECK in session:
-            session[SESSION_NEXT_CHECK][1] = 0
+            session[SESSION_NEXT_CHECK]["next_check"] = 0
         odoo.http.root.session_store.save(session)
 
     def _expire(self, switch):

@@ -46,22 +46,30 @@ class TestIdle(UdmCommon, TransactionCase):
         with freeze_time("2026-03-02 10:40:00"):
             self.assertEqual(
                 self.Switch._udm_check_deadline(uid),
-                (False, datetime(2026, 3, 2, 10, 41), True),
+                {
+                    "reverted": False,
+                    "next_check": datetime(2026, 3, 2, 10, 41),
+                    "switched": True,
+                },
             )
         with freeze_time("2026-03-02 10:44:30"):
             self.assertEqual(
-                self.Switch._udm_check_deadline(uid),
-                (False, datetime(2026, 3, 2, 10, 45), True),
+                self.Switch._udm_check_deadline(uid)["next_check"],
+                datetime(2026, 3, 2, 10, 45),
             )
         with freeze_time("2026-03-02 10:45:00"):
-            reverted, _next, switched = self.Switch._udm_check_deadline(uid)
-        self.assertTrue(reverted)
-        self.assertFalse(switched)
+            check = self.Switch._udm_check_deadline(uid)
+        self.assertTrue(check["reverted"])
+        self.assertFalse(check["switched"])
         # not switched: one check a minute is enough (idle time is at least a minute)
         with freeze_time("2026-03-02 10:50:00"):
             self.assertEqual(
                 self.Switch._udm_check_deadline(uid),
-                (False, datetime(2026, 3, 2, 10, 51), False),
+                {
+                    "reverted": False,
+                    "next_check": datetime(2026, 3, 2, 10, 51),
+                    "switched": False,
+                },
             )
 
     def test_activity_moves_deadline_at_most_once_a_minute(self):

@@ -116,9 +116,16 @@ class TestSwitch(UdmCommon, TransactionCase):
         public = self.env.ref("base.public_user")
         self._assert_refused(public, UserError, "log in")
 
-    def test_refused_already_switched(self):
-        self.portal_user._udm_switch_to_internal()
-        self._assert_refused(self.portal_user, UserError, "already an internal user")
+    def test_switch_is_idempotent(self):
+        """A double submit returns the open switch and changes nothing."""
+        switch = self.portal_user._udm_switch_to_internal()
+        groups = self.portal_user.groups_id
+        self.assertEqual(self.portal_user._udm_switch_to_internal(), switch)
+        self.env.invalidate_all()
+        self.assertEqual(self.portal_user.groups_id, groups)
+        self.assertEqual(
+            self.Switch.sudo().search_count([("user_id", "=", self.portal_user.id)]), 1
+        )
 
     def test_refused_invalid_template(self):
         # the template was valid when saved; a change made behind the constraints' back

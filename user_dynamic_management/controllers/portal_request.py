@@ -1,0 +1,61 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import _
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request, route
+
+from .portal import UserDynamicManagementPortal
+
+_logger = logging.getLogger(__name__)
+
+
+class UserDynamicManagementRequestPortal(UserDynamicManagementPortal):
+    """Full User Requests on /my: file one, see its state."""
+
+    def _udm_home_values(self):
+        values = super()._udm_home_values()
+        user = request.env.user
+        Request = request.env["portal.internal.switch.request"]
+        needs_approval = False
+        if user._udm_can_switch():
+            template = user.sudo()._access_right_template_effective()
+            needs_approval = bool(template) and user._udm_policy(template)["approval"]
+        values.update(
+            {
+                "udm_needs_approval": needs_approval,
+                "udm_request": Request._udm_for_portal(user)
+                if needs_approval
+                else None,
+                "udm_reason_required": Request._udm_reason_required(),
+            }
+        )
+        return values
+
+    @route(
+        "/my/switch_request",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def switch_request(self, reason=None, duration=None, **kw):
+        """File a Full User Request for the logged-in portal user (POST, CSRF-checked
+        by the route; no user id is read from the request)."""
+        user = request.env.user
+        try:
+            minutes = int(duration or 0)
+        except ValueError:
+            return self._udm_back_to_my(_("The wanted duration must be a number."))
+        try:
+            with request.env.cr.savepoint():
+                request.env["portal.internal.switch.request"]._udm_file(
+                    user, reason_text=reason, duration=minutes
+                )
+        except (UserError, ValidationError) as error:
+            _logger.info("Full User Request refused for %s: %s", user.login, error)
+            return self._udm_back_to_my(str(error.args[0]))
+        return self._udm_back_to_my(
+            _("Your request was sent. You can switch once it is approved."), "success"
+        )

@@ -1,0 +1,204 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Temporary means temporary: maximum duration, exact timing, seats, cockpit."""
+
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.user_dynamic_management.models.portal_internal_switch import (
+    PARAM_MAX_SEATS,
+)
+
+from .common import UdmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTemporary(UdmCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._udm_setup()
+        cls.ICP.set_param(PARAM_MAX_SEATS, 0)
+        cls.cron = cls.env.ref("user_dynamic_management.ir_cron_revert_idle_switches")
+
+    def _switch_at(self, user, when):
+        with freeze_time(when):
+            return user._udm_switch_to_internal()
+
+    # -- maximum duration --------------------------------------------------------
+
+    def test_template_policy_and_user_override(self):
+        self.template.udm_max_duration = 60
+        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        self.assertEqual(switch.max_duration, 60)
+        self.assertEqual(switch.end_deadline, datetime(2026, 3, 2, 11, 40))
+        self.portal_user2.udm_max_duration = 20
+        switch2 = self._switch_at(self.portal_user2, "2026-03-02 10:40:00")
+        self.assertEqual(switch2.end_deadline, datetime(2026, 3, 2, 11, 0))
+        # idle time from the template when the user has none of their own
+        self.template.write({"enable_idle_time": True, "idle_time": 7})
+        user3 = self._udm_portal_user("udm_tpl_idle", idle=0)
+        switch3 = self._switch_at(user3, "2026-03-02 10:40:00")
+        self.assertEqual(switch3.idle_time, 7)
+        self.assertEqual(switch3.deadline, datetime(2026, 3, 2, 10, 47))
+
+    def test_negative_maximum_refused(self):
+        with self.assertRaises(ValidationError):
+            self.portal_user.udm_max_duration = -5
+        self.assertEqual(self.portal_user.udm_max_duration, 0)
+
+    def test_activity_never_extends_the_maximum(self):
+        self.portal_user.write({"udm_max_duration": 8, "idle_time": 5})
+        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        uid = self.portal_user.id
+        for minute in (44, 46, 47):
+            with freeze_time(f"2026-03-02 10:{minute}:00"):
+                self.Switch._udm_register_activity(uid)
+                self.Switch._cron_revert_idle_switches()
+        self.assertEqual(switch.state, "active")
+        self.assertEqual(switch.deadline, datetime(2026, 3, 2, 10, 52))
+        self.assertEqual(switch.end_deadline, datetime(2026, 3, 2, 10, 48))
+        with freeze_time("2026-03-02 10:47:30"):
+            self.assertEqual(
+                self.Switch._udm_due_info(uid)["next_check"],
+                datetime(2026, 3, 2, 10, 48),
+                "never checked later than the absolute end",
+            )
+        with freeze_time("2026-03-02 10:47:59"):
+            self.Switch._cron_revert_idle_switches()
+        self.assertEqual(switch.state, "active")
+        with freeze_time("2026-03-02 10:48:00"):
+            self.Switch._cron_revert_idle_switches()
+        self.env.invalidate_all()
+        self.assertEqual((switch.state, switch.reason), ("reverted", "expired"))
+        self.assertEqual(switch.end_date, datetime(2026, 3, 2, 10, 48))
+        self.assertTrue(self.portal_user.share)
+
+    def test_request_time_check_reverts_expired(self):
+        self.portal_user.write({"udm_max_duration": 10, "enable_idle_time": False})
+        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        with freeze_time("2026-03-02 10:50:00"):
+            self.assertTrue(self.Switch._udm_enforce_deadline(self.portal_user.id))
+        self.assertEqual(switch.reason, "expired")
+
+    def test_status_for_the_client(self):
+        self.portal_user.udm_max_duration = 30
+        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        with freeze_time("2026-03-02 10:41:00"):
+            status = switch._udm_status()
+        self.assertEqual(status["switch_id"], switch.id)
+        self.assertEqual(status["template_name"], self.template.name)
+        self.assertEqual(status["end_date"], 1772449800000)  # 2026-03-02 11:10 UTC
+        self.assertEqual(status["deadline"], 1772448300000)  # 10:45
+        self.assertTrue(status["active"])
+
+    # -- exact timing --------------------------------------------------------------
+
+    def _triggers(self):
+        return (
+            self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", self.cron.id)])
+        )
+
+    def test_switch_schedules_the_revert_job_at_its_first_deadline(self):
+        self.portal_user.udm_max_duration = 3
+        before = self._triggers()
+        self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        new = self._triggers() - before
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 43)])
+        # a deadline closer than the runner's next wake-up: a run now, which waits
+        self.portal_user2.write({"udm_max_duration": 1, "enable_idle_time": False})
+        before = self._triggers()
+        self._switch_at(self.portal_user2, "2026-03-02 10:40:00")
+        new = self._triggers() - before
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 40)])
+
+    def test_run_before_a_close_deadline_waits_for_it(self):
+        self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle deadline 10:45
+        Switch = type(self.Switch)
+        slept = []
+        self.patch(Switch, "_udm_sleep", lambda model, seconds: slept.append(seconds))
+        # a run at 10:43: the deadline is two minutes away, the runner wakes before
+        with freeze_time("2026-03-02 10:43:00"):
+            before = self._triggers()
+            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
+            self.assertEqual(slept, [])
+            self.assertEqual(self._triggers(), before)
+        # a run at 10:44:20: it waits 40 s, then asks for an immediate run
+        with freeze_time("2026-03-02 10:44:20"):
+            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
+            new = self._triggers() - before
+        self.assertEqual(slept, [40.0])
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 44, 20)])
+        self.assertEqual(self._udm_active(self.portal_user).state, "active")
+        # that run reverts
+        with freeze_time("2026-03-02 10:45:00"):
+            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
+        self.assertFalse(self._udm_active(self.portal_user))
+
+    # -- seats ------------------------------------------------------------------
+
+    def test_seats_refusal_says_when_one_frees_up(self):
+        self.ICP.set_param(PARAM_MAX_SEATS, 1)
+        self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle until 10:45
+        groups = self.portal_user2.groups_id
+        count = self.Switch.sudo().search_count([])
+        with freeze_time("2026-03-02 10:41:00"), self.assertRaises(UserError) as caught:
+            self.portal_user2._udm_switch_to_internal()
+        message = str(caught.exception)
+        self.assertIn("All 1 seats for internal users are taken", message)
+        self.assertIn("in 4 min (at 10:45)", message)
+        self.env.invalidate_all()
+        self.assertEqual(self.portal_user2.groups_id, groups)
+        self.assertEqual(self.Switch.sudo().search_count([]), count)
+        self.assertEqual(self.Switch._udm_seats_in_use(), 1)
+        # the seat frees up with the revert
+        self.portal_user._udm_revert("logout")
+        self._switch_at(self.portal_user2, "2026-03-02 10:42:00")
+        self.assertFalse(self.portal_user2.share)
+
+    def test_seats_settings_show_usage(self):
+        self.portal_user._udm_switch_to_internal()
+        settings = self.env["res.config.settings"].create({"udm_max_seats": 3})
+        self.assertEqual(settings.udm_seats_in_use, 1)
+        settings.execute()
+        self.assertEqual(self.ICP.get_param(PARAM_MAX_SEATS), "3")
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"udm_max_seats": -1})
+        self.assertEqual(self.ICP.get_param(PARAM_MAX_SEATS), "3")
+
+    # -- cockpit ---------------------------------------------------------------
+
+    def test_user_form_status_and_revert(self):
+        self.portal_user.udm_max_duration = 60
+        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
+        user = self.portal_user.with_user(self.admin_user)
+        with freeze_time("2026-03-02 10:41:00"):
+            user.invalidate_recordset()
+            self.assertTrue(user.udm_is_switched)
+            self.assertEqual(user.udm_switch_count, 1)
+            self.assertEqual(
+                user.udm_switch_status,
+                "Internal since 10:40, idle deadline 10:45, ends 11:40",
+            )
+        action = user.action_udm_view_switches()
+        self.assertEqual(action["domain"], [("user_id", "=", self.portal_user.id)])
+        with self.assertRaises(AccessError):
+            self.portal_user.with_user(self.internal_user).action_udm_revert_now()
+        self.assertEqual(switch.state, "active")
+        result = user.action_udm_revert_now()
+        self.assertIn(self.portal_user.name, result["params"]["message"])
+        self.assertEqual((switch.state, switch.reason), ("reverted", "admin"))
+        user.invalidate_recordset()
+        self.assertFalse(user.udm_is_switched)
+
+    def test_revert_and_log_out_changes_the_session_token(self):
+        self.portal_user._udm_switch_to_internal()
+        token = self.portal_user._compute_session_token("some-sid")
+        self.portal_user.with_user(self.admin_user).action_udm_revert_logout()
+        self.assertTrue(self.portal_user.share)
+        self.assertNotEqual(self.portal_user._compute_session_token("some-sid"), token)
