@@ -1,7 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from freezegun import freeze_time
 
@@ -82,6 +82,23 @@ class TestPortalPages(UdmCommon, HttpCase):
         )
         self.assertIn("(template UDM Template).", page)
         self.assertNotIn("udm_switch_button", page)
+
+    def test_absolute_end_on_card_and_in_status(self):
+        self.portal_user.sudo().udm_max_duration = 30
+        switch = self._switch(self.portal_user)
+        self.assertTrue(switch.end_deadline)
+        status = self.make_jsonrpc_request("/user_dynamic_management/status", {})
+        # the countdown's "until 11:40" comes from here (epoch ms)
+        self.assertEqual(
+            status["end_date"],
+            int(switch.end_deadline.replace(tzinfo=timezone.utc).timestamp() * 1000),
+        )
+        page = self._page("/my")
+        self.assertIn(
+            f"Internal access ends at {switch.end_deadline.strftime('%H:%M')} "
+            "at the latest.",
+            page,
+        )
 
     def test_status_names_the_switch_and_paces_activity(self):
         self.portal_user.sudo().idle_time = 1
