@@ -12,6 +12,7 @@ SWITCH_URL = "/my/switch_to_internal"
 PARAMS = {
     "max": "user_dynamic_management.max_portal_user",
     "window": "user_dynamic_management.time_limit",
+    "seats": "user_dynamic_management.max_seats",
 }
 
 
@@ -59,9 +60,10 @@ def quota(admin):
     ICP = "ir.config_parameter"
     before = {k: admin.call(ICP, "get_param", key) for k, key in PARAMS.items()}
 
-    def set_quota(max_switches, minutes):
+    def set_quota(max_switches, minutes, seats=0):
         admin.call(ICP, "set_param", PARAMS["max"], str(max_switches))
         admin.call(ICP, "set_param", PARAMS["window"], str(minutes))
+        admin.call(ICP, "set_param", PARAMS["seats"], str(seats))
 
     yield set_quota
     for k, key in PARAMS.items():
@@ -177,4 +179,115 @@ def test_last_quota_slot_taken_once_by_simultaneous_requests(
         c for c, t in zip(clients, targets, strict=True) if t.endswith("/my")
     )
     page = refused.http.get(refused.url + "/my", timeout=60).text
-    assert "You can switch again from" in page
+    assert "You can switch in" in page
+
+
+def _press_together(clients, users):
+    """Every client presses "Switch to Internal User" at the same moment."""
+    tokens = [c.csrf_token("/my") for c in clients]
+    barrier = threading.Barrier(len(clients))
+    results = [None] * len(clients)
+
+    def press(i):
+        barrier.wait()
+        results[i] = clients[i].http.post(
+            clients[i].url + SWITCH_URL,
+            data={"csrf_token": tokens[i], "password": users[i]["password"]},
+            allow_redirects=False,
+            timeout=120,
+        )
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [r.headers.get("Location", "") for r in results]
+
+
+def test_last_seat_taken_once_by_simultaneous_requests(admin, client_factory, quota):
+    """K portal users internal at once hold with two workers: of several users who
+    press the button together for the last seat, exactly one switches."""
+    in_use = admin.call(
+        "portal.internal.switch", "search_count", [("state", "=", "active")]
+    )
+    quota(0, 0, seats=in_use + 1)
+    users = _make_portal_users(admin, 3)
+    clients = [client_factory().login(u["login"], u["password"]) for u in users]
+    targets = _press_together(clients, users)
+    assert sum(t.endswith("/web") for t in targets) == 1, targets
+    assert len(_switches(admin, [u["id"] for u in users], state="active")) == 1
+    refused = next(
+        c for c, t in zip(clients, targets, strict=True) if t.endswith("/my")
+    )
+    page = refused.http.get(refused.url + "/my", timeout=60).text
+    assert "seats for internal users are taken" in page
+    for user in users:
+        admin.call("res.users", "write", [user["id"]], {"active": False})
+
+
+def test_revert_and_log_out_ends_every_session(
+    admin, client_factory, portal_user, quota
+):
+    """ "Revert and log out" on the user form: the user's sessions end in every
+    worker, and the user is a portal user again."""
+    quota(0, 0)
+    _allow(admin, portal_user["id"])
+    portal = client_factory().login(portal_user["login"], portal_user["password"])
+    resp = _post_switch(portal, portal_user["password"])
+    assert resp.headers["Location"].endswith("/web")
+    for _i in range(4):  # warm both workers' session token caches
+        web = portal.http.get(portal.url + "/web", allow_redirects=False, timeout=60)
+        assert web.status_code == 200
+    admin.call("res.users", "action_udm_revert_logout", [portal_user["id"]])
+    assert _share(admin, portal_user["id"]) is True
+    for _i in range(4):
+        web = portal.http.get(portal.url + "/web", allow_redirects=False, timeout=60)
+        assert web.status_code in (302, 303)
+        assert "/web/login" in web.headers["Location"]
+
+
+def test_api_key_minted_while_switched_dies_with_the_switch(
+    admin, client_factory, portal_user, quota, live_server, test_db
+):
+    """An attacker switches, mints an API key through the backend's own wizard
+    (identity check included), then logs out: the key no longer opens XML-RPC."""
+    import xmlrpc.client
+
+    quota(0, 0)
+    _allow(admin, portal_user["id"])
+    portal = client_factory().login(portal_user["login"], portal_user["password"])
+    resp = _post_switch(portal, portal_user["password"])
+    assert resp.headers["Location"].endswith("/web")
+    wizard = portal.call("res.users.apikeys.description", "create", {"name": "bb"})
+    check = portal.call("res.users.apikeys.description", "make_key", [wizard])
+    assert check["res_model"] == "res.users.identitycheck"
+    portal.call(
+        "res.users.identitycheck",
+        "write",
+        [check["res_id"]],
+        {"password": portal_user["password"]},
+    )
+    shown = portal.call("res.users.identitycheck", "run_check", [check["res_id"]])
+    key = shown["context"]["default_key"]
+    rpc = xmlrpc.client.ServerProxy(f"{live_server}/xmlrpc/2/object")
+
+    def read_share():
+        return rpc.execute_kw(
+            test_db, portal_user["id"], key, "res.users", "read",
+            [[portal_user["id"]], ["share"]],
+        )[0]["share"]  # fmt: skip
+
+    assert read_share() is False  # the key works while switched
+    portal.http.get(portal.url + "/web/session/logout", timeout=60)
+    assert _share(admin, portal_user["id"]) is True
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        read_share()
+    assert "Access Denied" in caught.value.faultString
+    (switch,) = admin.call(
+        "portal.internal.switch",
+        "search_read",
+        [("user_id", "=", portal_user["id"])],
+        ["removed_credentials"],
+    )
+    assert "bb" in switch["removed_credentials"]

@@ -9,6 +9,7 @@ from . import test_temporary
 from . import test_request
 from . import test_notify
 from . import test_cockpit_tour
+from . import test_request_tour
 from . import test_concurrency
 from . import test_tour
 from . import test_http_portal

@@ -27,7 +27,8 @@ registry.category("web_tour.tours").add("user_dynamic_management_cockpit", {
         },
         {
             content: "The notification names the user",
-            trigger: ".o_notification:contains(UDM Cockpit Portal):contains(switched back to a portal user)",
+            trigger:
+                ".o_notification:contains(UDM Cockpit Portal):contains(switched back to a portal user)",
             isCheck: true,
         },
         {
