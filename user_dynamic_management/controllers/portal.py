@@ -1,8 +1,9 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import datetime, timezone
 
-from odoo import _
+from odoo import _, fields
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request, route
 
@@ -24,30 +25,112 @@ class UserDynamicManagementPortal(CustomerPortal):
         return response
 
     def _udm_home_values(self):
-        """Values of the "Switch to Internal User" block and of the messages on /my."""
+        """Values of the "Switch to Internal User" card and of the messages on /my."""
         user = request.env.user
         messages = []
         message = request.session.pop(SESSION_MESSAGE_KEY, None)
         if message:
             messages.append(message)
-        can_switch = False
-        if not user._is_public() and user.share:
-            reason = user._udm_pop_revert_notice()
-            if reason:
-                messages.append(
-                    {"type": "info", "text": self._udm_revert_message(reason)}
-                )
-            # reading one's own admin-only flag: the user is the logged-in one, sudo is
-            # safe
-            can_switch = user.sudo().allow_portal_access_internal
+        card = False
+        if not user._is_public():
+            if user.share:
+                reason = user._udm_pop_revert_notice()
+                if reason:
+                    messages.append(
+                        {"type": "info", "text": self._udm_revert_message(reason)}
+                    )
+            # reading one's own admin-only settings: the user is the logged-in one,
+            # sudo is safe
+            card = self._udm_card_values(user.sudo())
         return {
-            "udm_can_switch": can_switch,
+            "udm_card": card,
+            # kept for templates that inherit the card
+            "udm_can_switch": bool(card and card["state"] == "portal"),
             "udm_confirm_password": self._udm_confirm_password(),
             "udm_messages": messages,
         }
 
+    def _udm_card_values(self, user):
+        """What the card on /my tells `user` (sudo): before a switch the idle time, the
+        template and the quota; while switched the way back to the backend and the time
+        left. Whole sentences, so that every language can order its words. False when
+        there is no card to show.
+        """
+        Switch = request.env["portal.internal.switch"].sudo()
+        now = fields.Datetime.now()
+        switch = Switch._udm_active_for_user(user.id)
+        if switch and not user.share:
+            return self._udm_card_switched(switch, user, now)
+        if not user.share or not user.allow_portal_access_internal:
+            return False
+        template = user._access_right_template_effective()
+        idle = user.idle_time if user.enable_idle_time else 0
+        max_switches, time_limit = Switch._udm_quota_settings()
+        next_at = Switch._udm_quota_next_at(now)
+        if next_at:
+            quota = _(
+                "Too many users switched recently: next switch possible at %(time)s.",
+                time=Switch._udm_format_clock(next_at, user),
+            )
+        elif max_switches and time_limit:
+            quota = _(
+                "At most %(max)s users may switch every %(minutes)s minutes.",
+                max=max_switches,
+                minutes=time_limit,
+            )
+        else:
+            quota = False
+        return {
+            "state": "portal",
+            "intro": _(
+                "Work in the backend with internal user rights "
+                "(template %(template)s).",
+                template=template.name,
+            )
+            if template
+            else _("Work in the backend with internal user rights."),
+            "revert": _(
+                "You are switched back to a portal user when you log out or after "
+                "%(minutes)s min without activity.",
+                minutes=idle,
+            )
+            if idle
+            else _("You are switched back to a portal user when you log out."),
+            "quota": quota,
+            "quota_full": bool(next_at),
+        }
+
+    def _udm_card_switched(self, switch, user, now):
+        """The card of a user switched to internal: the time left, the way back."""
+        Switch = switch.browse()
+        status = switch._udm_status()
+        end = status.get("end_date")
+        return {
+            "state": "switched",
+            "intro": _(
+                "You are working as an internal user (template %(template)s).",
+                template=switch.template_id.name,
+            )
+            if switch.template_id
+            else _("You are working as an internal user."),
+            "time_left": _(
+                "Idle time left: %(left)s (until %(time)s, longer as long as you work "
+                "in the backend).",
+                left=Switch._udm_format_delay(switch.deadline - now),
+                time=Switch._udm_format_clock(switch.deadline, user),
+            )
+            if switch.deadline
+            else _("You are not switched back when idle: log out to switch back."),
+            "end": end
+            and _(
+                "Internal access ends at %(time)s at the latest.",
+                time=Switch._udm_format_clock(_from_epoch_ms(end), user),
+            ),
+        }
+
     @staticmethod
     def _udm_revert_message(reason):
+        """Why the user is a portal user again, for a person."""
         return {
             "idle": _(
                 "You were switched back to a portal user because you were idle "
@@ -55,6 +138,11 @@ class UserDynamicManagementPortal(CustomerPortal):
             ),
             "logout": _("You were switched back to a portal user when you logged out."),
             "admin": _("An administrator switched you back to a portal user."),
+            "user": _("You switched back to a portal user."),
+            "expired": _(
+                "You were switched back to a portal user because your internal access "
+                "reached its maximum duration."
+            ),
         }.get(reason, _("You were switched back to a portal user."))
 
     @staticmethod
@@ -115,3 +203,8 @@ class UserDynamicManagementPortal(CustomerPortal):
     def _udm_back_to_my(self, text, message_type="danger"):
         request.session[SESSION_MESSAGE_KEY] = {"type": message_type, "text": text}
         return request.redirect("/my", 303)
+
+
+def _from_epoch_ms(value):
+    """Epoch milliseconds → UTC naive datetime."""
+    return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)

@@ -1,5 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from werkzeug.urls import url_encode
+
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
@@ -15,7 +17,8 @@ class UserDynamicManagementSession(Session):
 
     @http.route()
     def logout(self, redirect="/web"):
-        self._udm_revert_on_logout()
+        if self._udm_revert_on_logout():
+            redirect = self._udm_logout_redirect(redirect)
         return super().logout(redirect=redirect)
 
     @http.route()
@@ -24,7 +27,23 @@ class UserDynamicManagementSession(Session):
         return super().destroy()
 
     def _udm_revert_on_logout(self):
+        """Revert the logged-in user if switched; return the reverted switches."""
         uid = request.session.uid
-        if uid and request.db:
-            env = api.Environment(request.env.cr, SUPERUSER_ID, {})
-            env["res.users"].browse(uid)._udm_revert("logout")
+        if not (uid and request.db):
+            return False
+        env = api.Environment(request.env.cr, SUPERUSER_ID, {})
+        user = env["res.users"].browse(uid)
+        switches = user._udm_revert("logout")
+        if switches:
+            # the page the user lands on says why (below): not again after the next
+            # login
+            user._udm_pop_revert_notice()
+        return switches
+
+    def _udm_logout_redirect(self, redirect):
+        """Where a reverted user lands after logging out: the login page, which says
+        why they are a portal user again, then where the logout was going.
+        """
+        return "/web/login?" + url_encode(
+            {"udm_reverted": "logout", "redirect": redirect}
+        )

@@ -3,13 +3,27 @@
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.web.controllers.home import Home
+
+from ..models.ir_http import SESSION_NEXT_CHECK
+from .portal import UserDynamicManagementPortal
+
+# reasons the login page may explain (a code in the URL, never text from the URL)
+LOGIN_REASONS = ("logout",)
+
 
 class UserDynamicManagement(http.Controller):
-    """JSON routes of the backend countdown (ir.http already reverted overdue users)."""
+    """JSON routes of the backend countdown (ir.http already reverted overdue users).
+
+    type="json" routes only accept an application/json body, which a cross-site form
+    cannot send: they need no CSRF token.
+    """
 
     @http.route("/user_dynamic_management/heartbeat", type="json", auth="user")
     def heartbeat(self):
-        """Real user input in the backend (sent by the client at most once a minute)."""
+        """Real user input in the backend, or "Stay internal" (sent by the client at
+        most once per activity interval).
+        """
         Switch = request.env["portal.internal.switch"].sudo()
         Switch._udm_register_activity(request.env.uid)
         return Switch._udm_active_for_user(request.env.uid)._udm_status()
@@ -19,3 +33,35 @@ class UserDynamicManagement(http.Controller):
         """State of the caller's switch, asked when the countdown reaches zero."""
         Switch = request.env["portal.internal.switch"].sudo()
         return Switch._udm_active_for_user(request.env.uid)._udm_status()
+
+    @http.route("/user_dynamic_management/back_to_portal", type="json", auth="user")
+    def back_to_portal(self):
+        """ "Back to portal now": the caller switches themselves back to portal.
+
+        Only the session's own user is ever reverted; nothing is read from the request.
+        Returns where the client goes next.
+        """
+        uid = request.env.uid
+        request.env["res.users"].sudo().browse(uid)._udm_revert("user")
+        # the revert changed the groups this request's env has cached
+        request.env.invalidate_all()
+        # this session knows it is no longer switched: no "reverted meanwhile" reload
+        request.session.pop(SESSION_NEXT_CHECK, None)
+        return {"redirect": "/my"}
+
+
+class UserDynamicManagementHome(Home):
+    @http.route()
+    def web_login(self, *args, **kw):
+        """The login page a user lands on after a logout that reverted them says why."""
+        response = super().web_login(*args, **kw)
+        reason = request.params.get("udm_reverted")
+        if (
+            request.httprequest.method == "GET"
+            and reason in LOGIN_REASONS
+            and getattr(response, "qcontext", None) is not None
+        ):
+            response.qcontext["udm_login_message"] = (
+                UserDynamicManagementPortal._udm_revert_message(reason)
+            )
+        return response

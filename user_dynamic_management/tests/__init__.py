@@ -12,3 +12,5 @@ from . import test_cockpit_tour
 from . import test_request_tour
 from . import test_concurrency
 from . import test_tour
+from . import test_http_portal
+from . import test_i18n

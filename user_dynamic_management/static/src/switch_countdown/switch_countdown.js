@@ -1,38 +1,65 @@
 /** @odoo-module **/
 
-import {Component, onMounted, onWillUnmount, useState} from "@odoo/owl";
-import {browser} from "@web/core/browser/browser";
+import {Component, useState} from "@odoo/owl";
+import {Dropdown} from "@web/core/dropdown/dropdown";
+import {DropdownItem} from "@web/core/dropdown/dropdown_item";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 import {session} from "@web/session";
 
-/** Formats milliseconds as mm:ss (minutes are not capped at 59). */
-export function formatCountdown(ms) {
-    const total = Math.max(0, Math.ceil(ms / 1000));
-    const minutes = Math.floor(total / 60);
-    const seconds = total % 60;
-    return `${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}`;
-}
+export {formatCountdown} from "./switch_service";
 
+/**
+ * Systray item of a switched user: the idle countdown (and the absolute end), and
+ * "Back to portal now". It only renders the state of the "user_dynamic_management"
+ * service, which owns the timer and the server calls.
+ */
 export class SwitchCountdown extends Component {
     static template = "user_dynamic_management.SwitchCountdown";
+    static components = {Dropdown, DropdownItem};
     static props = {};
 
     setup() {
         this.switchService = useService("user_dynamic_management");
-        this.state = useState({remaining: this.switchService.remaining()});
-        onMounted(() => {
-            this.interval = browser.setInterval(() => this.tick(), 1000);
-        });
-        onWillUnmount(() => browser.clearInterval(this.interval));
-    }
-
-    tick() {
-        this.state.remaining = this.switchService.tick();
+        this.state = useState(this.switchService.state);
     }
 
     get display() {
-        return formatCountdown(this.state.remaining || 0);
+        return this.switchService.display();
+    }
+
+    get untilText() {
+        return _t("until %s", this.switchService.endDisplay());
+    }
+
+    /** Lines of the dropdown: whole sentences, for every language's word order. */
+    get details() {
+        const lines = [];
+        if (this.state.remaining !== null) {
+            lines.push(
+                _t(
+                    "Switched back to portal after %s min without activity.",
+                    this.state.idleMs / 60000
+                )
+            );
+        }
+        if (this.state.endDate) {
+            lines.push(
+                _t(
+                    "Internal access until %s at the latest.",
+                    this.switchService.endDisplay()
+                )
+            );
+        }
+        if (this.state.templateName) {
+            lines.push(_t("Template: %s", this.state.templateName));
+        }
+        return lines;
+    }
+
+    onBackToPortal() {
+        this.switchService.backToPortal();
     }
 }
 
@@ -40,7 +67,7 @@ export const switchCountdownItem = {
     Component: SwitchCountdown,
     isDisplayed: () => {
         const info = session.user_dynamic_management;
-        return Boolean(info && info.active && info.idle_enabled);
+        return Boolean(info && info.active);
     },
 };
 

@@ -2,64 +2,109 @@
 
 import {reactive} from "@odoo/owl";
 import {browser} from "@web/core/browser/browser";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {session} from "@web/session";
 
 const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
+const TICK_MS = 1000;
 const CHECK_RETRY_MS = 5000;
+// a heartbeat that did not reach the server (offline) is sent again this soon
+const HEARTBEAT_RETRY_MS = 3000;
+// the warning and its "Stay internal" come in the last minute (the last half of a
+// shorter idle time, so that it is not shown all the time)
+const WARNING_MS = 60000;
+
+/** Formats milliseconds as mm:ss (minutes are not capped at 59). */
+export function formatCountdown(ms) {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    return `${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}`;
+}
+
+/** Formats a server epoch (ms) as the local time of day, "11:40". */
+export function formatClock(epochMs) {
+    return luxon.DateTime.fromMillis(epochMs).toFormat("HH:mm");
+}
 
 /**
- * Client side of a portal user's switch to internal.
+ * Client side of a portal user's switch to internal. It owns the countdown's timer,
+ * the activity reports and the server checks; the systray item only renders its state.
  *
- * - Activity is real input only: the bus "presence" service (click, keydown, synced across tabs through
- *   localStorage). Each input may send a heartbeat; heartbeats are throttled to one a minute across tabs
- *   (localStorage), and a trailing one carries the last input of the minute. Bus/polling never counts.
- * - The countdown shows the time left before the server's idle deadline (shared by every tab through
- *   localStorage), extended by the input not yet sent. The server clock decides: at zero the client only
- *   asks the server, which reverts or answers with the real deadline.
- * - After a revert (countdown, bus notification, another tab) the tab goes to /my.
+ * - Activity is real input only (the bus "presence" service: click, keydown, shared
+ *   across tabs through localStorage) and backend page loads. It is reported to the
+ *   server at most once per `activity_interval` (a third of the idle time, at most a
+ *   minute) across tabs, so that input is always reported before the deadline; a
+ *   trailing report carries the last input of the interval. A report the server did not
+ *   take into account is sent again.
+ * - The countdown shows the time left before the idle deadline (the server's, shared by
+ *   every tab, extended by input that is about to be reported), never past the absolute
+ *   end of the switch. The server clock decides: at zero the client only asks the
+ *   server, which reverts or answers with the real deadline.
+ * - In the last minute a notification offers "Stay internal" (activity).
+ * - After a revert (countdown, bus notification, another tab, "Back to portal now") the
+ *   tab goes to /my. Every signal names its switch: a notification or a localStorage
+ *   value left by an older switch (the bus replays notifications a tab missed) is
+ *   ignored.
  */
 export const switchCountdownService = {
-    dependencies: ["rpc", "presence", "bus_service"],
-    start(env, {rpc, presence, bus_service}) {
+    dependencies: ["rpc", "presence", "bus_service", "notification"],
+    start(env, {rpc, presence, bus_service, notification}) {
         const info = session.user_dynamic_management;
         const state = reactive({
             active: Boolean(info && info.active),
+            switchId: (info && info.switch_id) || false,
+            templateName: (info && info.template_name) || "",
             idleEnabled: Boolean(info && info.idle_enabled),
             deadline: (info && info.deadline) || 0, // server clock, epoch ms
+            endDate: (info && info.end_date) || 0, // server clock, epoch ms
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
+            remaining: null, // ms before the idle revert, null without idle time
+            endRemaining: null, // ms before the absolute end, null without one
+            warning: false,
         });
-        if (!state.active) {
-            return {state, remaining: () => null, tick: () => null};
-        }
         // server clock minus ours: for display only
-        let offset = info.server_time - Date.now();
-        const activityIntervalMs = (info.activity_interval || 60) * 1000;
+        let offset = info ? info.server_time - Date.now() : 0;
+        const service = {
+            state,
+            display: () =>
+                state.remaining === null ? "" : formatCountdown(state.remaining),
+            endDisplay: () =>
+                state.endDate ? formatClock(state.endDate - offset) : "",
+            stayInternal: () => stayInternal(),
+            backToPortal: () => backToPortal(),
+            onReverted: (payload) => onReverted(payload),
+        };
+        if (!state.active) {
+            return service;
+        }
+        let activityIntervalMs = (info.activity_interval || 60) * 1000;
         let trailingTimer = null;
         let leaving = false;
         let nextCheck = 0;
+        let closeWarning = null;
         const loadedAt = Date.now();
-        // Last real input in any tab (the presence service may return the string it
-        // read from localStorage); loading a backend page is navigation, hence activity
-        // too, shared with the other tabs through our own key.
-        const lastInput = () =>
-            Math.max(
-                Number(presence.getLastPresence()) || 0,
-                readShared().pageLoad || 0
-            );
+        // loading a backend page is navigation, hence activity: reported below
+        let lastInput = loadedAt;
+        // the latest input the server's deadline is known to cover
+        let coveredInput = 0;
 
         function readShared() {
+            let shared = {};
             try {
-                return JSON.parse(browser.localStorage.getItem(STORAGE_KEY)) || {};
+                shared = JSON.parse(browser.localStorage.getItem(STORAGE_KEY)) || {};
             } catch {
                 return {};
             }
+            // values left by an older switch mean nothing for this one
+            return shared.switchId === state.switchId ? shared : {};
         }
         function writeShared(values) {
             browser.localStorage.setItem(
                 STORAGE_KEY,
-                JSON.stringify({...readShared(), ...values})
+                JSON.stringify({...readShared(), ...values, switchId: state.switchId})
             );
         }
         function goToPortal() {
@@ -68,38 +113,95 @@ export const switchCountdownService = {
             }
             leaving = true;
             state.active = false;
-            writeShared({reverted: Date.now()});
+            hideWarning();
+            writeShared({reverted: true});
             browser.location.assign("/my");
         }
+        function onReverted(payload) {
+            // a notification of an older switch, replayed to this newer page: not ours
+            if (!payload || payload.switch_id !== state.switchId) {
+                return;
+            }
+            goToPortal();
+        }
         function applyStatus(status) {
-            if (!status || !status.active) {
+            if (!status || !status.active || status.switch_id !== state.switchId) {
                 goToPortal();
                 return;
             }
             offset = status.server_time - Date.now();
             state.idleEnabled = status.idle_enabled;
             state.idleMs = status.idle_seconds * 1000;
+            state.endDate = status.end_date || 0;
+            activityIntervalMs = (status.activity_interval || 60) * 1000;
             if (status.deadline) {
                 state.deadline = status.deadline;
                 writeShared({deadline: status.deadline});
             }
+            update();
         }
-        async function sendHeartbeat() {
+        /** Whether the server's deadline covers input made at `inputAt` (our clock). */
+        function covers(status, inputAt) {
+            if (!status || !status.active || !status.deadline) {
+                return true;
+            }
+            if (status.end_date && status.deadline >= status.end_date) {
+                return true; // capped by the absolute end: nothing more to get
+            }
+            // 1 s: the server stores whole seconds
+            return (
+                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000
+            );
+        }
+        /** When the server takes the next report into account (our clock, ms). */
+        function nextAcceptedAt(status) {
+            // the deadline is the last report plus the idle time; the server accepts a
+            // report one second before the activity interval has passed since then
+            const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
+            return lastReport + (status.activity_interval || 60) * 1000;
+        }
+        async function sendHeartbeat({force = false} = {}) {
             trailingTimer = null;
-            const shared = readShared();
-            if ((shared.lastHeartbeat || 0) > lastInput()) {
+            const inputAt = lastInput;
+            if (!force && (readShared().reportedInput || 0) >= inputAt) {
                 return; // another tab already reported this input
             }
-            writeShared({lastHeartbeat: Date.now()});
+            writeShared({lastHeartbeat: Date.now(), reportedInput: inputAt});
+            let status = null;
             try {
-                applyStatus(
-                    await rpc("/user_dynamic_management/heartbeat", {}, {silent: true})
+                status = await rpc(
+                    "/user_dynamic_management/heartbeat",
+                    {},
+                    {silent: true}
                 );
             } catch {
-                // offline or session gone: the next input or the countdown asks again
+                // offline or session gone: try again soon, the countdown asks at zero
+                writeShared({reportedInput: 0});
+                trailingTimer = browser.setTimeout(sendHeartbeat, HEARTBEAT_RETRY_MS);
+                return;
+            }
+            applyStatus(status);
+            if (leaving) {
+                return;
+            }
+            if (covers(status, inputAt)) {
+                coveredInput = Math.max(coveredInput, inputAt);
+            } else {
+                // throttled by the server (another tab reported just before, clock
+                // skew): report again as soon as the server takes it, well before the
+                // deadline
+                writeShared({reportedInput: 0});
+                trailingTimer = browser.setTimeout(
+                    sendHeartbeat,
+                    Math.max(1000, nextAcceptedAt(status) - Date.now())
+                );
             }
         }
         function onActivity() {
+            lastInput = Math.max(lastInput, Number(presence.getLastPresence()) || 0);
+            scheduleHeartbeat();
+        }
+        function scheduleHeartbeat() {
             if (leaving || trailingTimer) {
                 return;
             }
@@ -114,13 +216,88 @@ export const switchCountdownService = {
                 trailingTimer = browser.setTimeout(sendHeartbeat, wait);
             }
         }
-        function remaining() {
-            if (!state.idleEnabled) {
-                return null;
-            }
+        function computeRemaining() {
             const serverNow = Date.now() + offset;
-            const unsentInput = lastInput() + offset + state.idleMs;
-            return Math.max(0, Math.max(state.deadline, unsentInput) - serverNow);
+            const endLeft = state.endDate
+                ? Math.max(0, state.endDate - serverNow)
+                : null;
+            if (!state.idleEnabled) {
+                return [null, endLeft];
+            }
+            // input the server's deadline does not cover yet is reported within the
+            // activity interval, well before the deadline, and the report then grants
+            // the whole idle time from a later moment than the input
+            const pending =
+                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
+            let left = Math.max(0, Math.max(state.deadline, pending) - serverNow);
+            if (endLeft !== null) {
+                left = Math.min(left, endLeft);
+            }
+            return [left, endLeft];
+        }
+        function warningThreshold() {
+            return Math.min(WARNING_MS, state.idleMs / 2);
+        }
+        function showWarning() {
+            if (closeWarning) {
+                return;
+            }
+            const endBinding =
+                state.endRemaining !== null &&
+                (state.remaining === null || state.endRemaining <= state.remaining);
+            if (endBinding) {
+                closeWarning = notification.add(
+                    _t(
+                        "Your internal access ends at %s. Save your work.",
+                        service.endDisplay()
+                    ),
+                    {
+                        title: _t("Internal access ends soon"),
+                        type: "warning",
+                        sticky: true,
+                    }
+                );
+                return;
+            }
+            closeWarning = notification.add(
+                _t("You will be switched back to a portal user soon if you stay idle."),
+                {
+                    title: _t("Still there?"),
+                    type: "warning",
+                    sticky: true,
+                    className: "o_udm_warning",
+                    buttons: [
+                        {
+                            name: _t("Stay internal"),
+                            primary: true,
+                            onClick: () => stayInternal(),
+                        },
+                    ],
+                }
+            );
+        }
+        function hideWarning() {
+            if (closeWarning) {
+                closeWarning();
+                closeWarning = null;
+            }
+        }
+        function stayInternal() {
+            hideWarning();
+            lastInput = Date.now();
+            if (trailingTimer) {
+                browser.clearTimeout(trailingTimer);
+                trailingTimer = null;
+            }
+            return sendHeartbeat({force: true});
+        }
+        async function backToPortal() {
+            leaving = true;
+            hideWarning();
+            const result = await rpc("/user_dynamic_management/back_to_portal", {});
+            state.active = false;
+            writeShared({reverted: true});
+            browser.location.assign((result && result.redirect) || "/my");
         }
         async function check() {
             try {
@@ -131,13 +308,23 @@ export const switchCountdownService = {
                 // the server will revert anyway (request check or every-minute job)
             }
         }
-        function tick() {
-            const left = remaining();
-            if (left === 0 && !leaving && Date.now() >= nextCheck) {
+        function update() {
+            const [left, endLeft] = computeRemaining();
+            state.remaining = left;
+            state.endRemaining = endLeft;
+            const warnIdle = left !== null && left <= warningThreshold();
+            const warnEnd = endLeft !== null && endLeft <= WARNING_MS;
+            state.warning = !leaving && (warnIdle || warnEnd);
+            if (state.warning) {
+                showWarning();
+            } else {
+                hideWarning();
+            }
+            const zero = left === 0 || endLeft === 0;
+            if (zero && !leaving && Date.now() >= nextCheck) {
                 nextCheck = Date.now() + CHECK_RETRY_MS;
                 check();
             }
-            return left;
         }
 
         browser.addEventListener("storage", ({key}) => {
@@ -145,18 +332,30 @@ export const switchCountdownService = {
                 return;
             }
             const shared = readShared();
-            if (shared.reverted && shared.reverted > loadedAt) {
+            if (shared.reverted) {
                 goToPortal();
-            } else if (shared.deadline) {
-                state.deadline = Math.max(state.deadline, shared.deadline);
+            } else if (shared.deadline && shared.deadline > state.deadline) {
+                // another tab reported: the input of every tab is shared
+                state.deadline = shared.deadline;
+                const status = {active: true, deadline: state.deadline};
+                status.idle_seconds = state.idleMs / 1000;
+                if (covers(status, lastInput)) {
+                    coveredInput = lastInput;
+                }
             }
         });
         presence.bus.addEventListener("presence", onActivity);
-        bus_service.subscribe(BUS_REVERTED, goToPortal);
+        bus_service.subscribe(BUS_REVERTED, onReverted);
         bus_service.start();
-        writeShared({pageLoad: loadedAt});
-        onActivity();
-        return {state, remaining, tick};
+        browser.setInterval(update, TICK_MS);
+        if (covers(info, loadedAt)) {
+            // the page just opened by the switch (or a report): nothing to report
+            coveredInput = loadedAt;
+        } else {
+            scheduleHeartbeat();
+        }
+        update();
+        return service;
     },
 };
 
