@@ -4,8 +4,9 @@ SHELL := /bin/bash
 ALL_ADDONS := access_right_template,user_dynamic_management,portal_field_access
 ADDONS ?= $(ALL_ADDONS)
 ODOO_PORT ?= 8069
+VENV ?= .venv
 export SUITE_ADDONS = $(ADDONS)
-export ODOO_PORT
+export ODOO_PORT VENV
 
 .PHONY: run test test-addon setup lint shell clean help
 
@@ -26,7 +27,7 @@ run:
 test: setup
 	@started=$$(tools/pg.sh start); \
 	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
-	.venv/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
+	$(VENV)/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
 
 shell: setup
 	@tools/pg.sh start
