@@ -8,13 +8,17 @@ VENV ?= .venv
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT VENV
 
-.PHONY: run test test-addon setup lint shell clean help
+.PHONY: run test test-addon setup lint shell clean help dist wheel-test readme screenshots
 
 help:
 	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
 	@echo "make test   all tests (Odoo runner + tests/ with pytest) on a fresh database"
 	@echo "make test ADDONS=portal_field_access   one addon's tests"
-	@echo "make lint   pre-commit on every file"
+	@echo "make lint   pre-commit on every file (OCA checks, licences, ruff, prettier, eslint)"
+	@echo "make dist   one wheel per addon (odoo-addon-<name>) in dist/"
+	@echo "make wheel-test  installs those wheels in a fresh virtualenv and database, smoke test"
+	@echo "make readme README.rst and static/description/index.html from readme/ fragments"
+	@echo "make screenshots  static/description/*.png from a running \`make run\`"
 	@echo "make shell  odoo shell on the dev database"
 	@echo "make clean  stop and remove the private database cluster and the virtualenv"
 
@@ -28,6 +32,12 @@ test: setup
 	@started=$$(tools/pg.sh start); \
 	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
 	$(VENV)/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
+
+dist: setup
+	@tools/dist.sh
+
+wheel-test:
+	@tools/wheel_test.sh
 
 shell: setup
 	@tools/pg.sh start
