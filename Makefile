@@ -43,9 +43,8 @@ shell: setup
 	@tools/pg.sh start
 	@tools/odoo.sh shell -d $${DEV_DB:-portal_suite_dev} --no-http
 
-lint: setup
-	@test -x .venv/bin/pre-commit || .venv/bin/python -m pip -q install pre-commit ruff pylint-odoo
-	@.venv/bin/pre-commit run --all-files
+lint:
+	@tools/lint.sh
 
 clean:
 	-@tools/pg.sh destroy

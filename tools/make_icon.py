@@ -29,7 +29,9 @@ def _person(draw):
 
 
 def _badge(draw):
-    draw.ellipse(_s(128, 128, 232, 232), fill=PURPLE)  # a ring separating badge and person
+    draw.ellipse(
+        _s(128, 128, 232, 232), fill=PURPLE
+    )  # a ring separating badge and person
     draw.ellipse(_s(138, 138, 222, 222), fill=TEAL)
 
 

@@ -1,14 +1,14 @@
-"""Screenshots of the suite for the Apps pages and READMEs, taken on `make run`'s demo database.
+"""Screenshots of the suite for the Apps pages and READMEs, on `make run`'s demo database.
 
     make run &                              # in another terminal (demo database)
     .venv/bin/python tools/screenshots.py   # or: make screenshots
 
-Drives headless Chromium through the DevTools protocol (package websocket-client) the way a
-person would: logs in on /web/login, clicks buttons, opens menus. Each shot is written to
-the static/description/ folder of the addon it illustrates; the manifests list them under
-`images` and `make readme` puts them in README.rst and index.html. Re-run it whenever the
-screens change. It changes the demo database as a person would (the portal user switches
-to internal and logs out again).
+Drives headless Chromium through the DevTools protocol (package websocket-client) the
+way a person would: logs in on /web/login, types, clicks buttons. Each shot is written
+to the static/description/ folder of the addon it illustrates; the manifests list them
+under `images` and `make readme` puts them in README.rst and index.html. Re-run it
+whenever the screens change. It changes the demo database as a person would: the
+portal user switches to internal, and the administrator reverts the switch.
 """
 
 import argparse
@@ -84,7 +84,9 @@ class Browser:
 
     def send(self, method, **params):
         self.msg_id += 1
-        self.ws.send(json.dumps({"id": self.msg_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.msg_id, "method": method, "params": params})
+        )
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("method") == "Page.javascriptDialogOpening":
