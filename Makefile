@@ -39,6 +39,12 @@ dist: setup
 wheel-test:
 	@tools/wheel_test.sh
 
+readme: setup
+	@$(VENV)/bin/python tools/gen_readme.py
+
+screenshots: setup
+	@$(VENV)/bin/python tools/screenshots.py
+
 shell: setup
 	@tools/pg.sh start
 	@tools/odoo.sh shell -d $${DEV_DB:-portal_suite_dev} --no-http
