@@ -8,7 +8,7 @@ VENV ?= .venv
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT VENV
 
-.PHONY: run test test-addon setup lint shell clean help dist wheel-test readme screenshots
+.PHONY: run test test-addon setup lint shell clean help dist wheel-test upgrade-test readme screenshots
 
 help:
 	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   pre-commit on every file (OCA checks, licences, ruff, prettier, eslint)"
 	@echo "make dist   one wheel per addon (odoo-addon-<name>) in dist/"
 	@echo "make wheel-test  installs those wheels in a fresh virtualenv and database, smoke test"
+	@echo "make upgrade-test  installs the addons of 17.0.1.0.0, upgrades them to this code, compares the data"
 	@echo "make readme README.rst and static/description/index.html from readme/ fragments"
 	@echo "make screenshots  static/description/*.png from a running \`make run\`"
 	@echo "make shell  odoo shell on the dev database"
@@ -38,6 +39,11 @@ dist: setup
 
 wheel-test:
 	@tools/wheel_test.sh
+
+upgrade-test: setup
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	$(VENV)/bin/python tools/upgrade_test.py
 
 readme: setup
 	@$(VENV)/bin/python tools/gen_readme.py
