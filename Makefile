@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ALL_ADDONS := access_right_template,user_dynamic_management,portal_field_access
 ADDONS ?= $(ALL_ADDONS)
 ODOO_PORT ?= 8069
-VENV ?= .venv
+VENV ?= $(CURDIR)/.venv
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT VENV
 

@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
-VENV_PY = Path(os.environ.get("VENV", ROOT / ".venv")) / "bin" / "python"
+LOCAL = ROOT / os.environ.get("LOCAL_DIR", ".local")  # relative: to the checkout
+VENV_PY = ROOT / os.environ.get("VENV", ".venv") / "bin" / "python"
 ADDONS = ["access_right_template", "user_dynamic_management", "portal_field_access"]
 EXPECTED = ROOT / "tools" / "upgrade_expected.json"
 BAD_LOG = (" ERROR ", " CRITICAL ")
