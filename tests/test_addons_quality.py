@@ -67,8 +67,15 @@ def test_one_category():
 def test_apps_page_and_readme(addon):
     icon = ROOT / addon / "static" / "description" / "icon.png"
     assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "icon.png is not a PNG"
-    index = (ROOT / addon / "static" / "description" / "index.html").read_text()
+    raw = (ROOT / addon / "static" / "description" / "index.html").read_bytes()
+    # Odoo 17 deprecates XML declarations and non-UTF-8 in module descriptions
+    assert not raw.startswith(b"<?xml"), "index.html starts with an XML declaration"
+    index = raw.decode("utf-8")
     assert len(index) > 300 and "<" in index
+    for src in re.findall(r'<img[^>]* src="([^"]+)"', index):
+        if "//" not in src:  # Odoo serves relative images from static/description
+            assert (ROOT / addon / "static" / "description" / src).is_file(), src
+    assert (ROOT / addon / "README.rst").is_file(), "run `make readme`"
     for fragment in README_FRAGMENTS:
         text = (ROOT / addon / "readme" / fragment).read_text().strip()
         assert len(text) > 20, f"{addon}: readme/{fragment} is empty"

@@ -173,7 +173,7 @@ def render_html(addon, rst):
     try:
         html = publish_string(
             rst,
-            writer_name="html4css1",
+            writer_name="html5",
             settings_overrides={
                 "halt_level": 2,  # a warning (bad markup) stops the generation
                 "report_level": 2,
