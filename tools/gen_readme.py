@@ -147,7 +147,9 @@ def build_rst(addon, image_prefix):
             caption = SCREENSHOT_CAPTIONS.get(file_name, Path(image).stem)
             shots.append(
                 f".. figure:: {image_prefix}{file_name}\n"
-                f"   :alt: {caption}\n   :width: 100%\n\n   {caption}\n"
+                f"   :alt: {caption}\n   :width: 100%\n"
+                "   :class: border\n\n"  # a frame around the screen in the Apps page
+                f"   {caption}\n"
             )
         parts.append("\n".join(shots))
     credits = [title("Credits", "="), title("Authors", "-")]
