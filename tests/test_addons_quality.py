@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ["access_right_template", "user_dynamic_management", "portal_field_access"]
 README_FRAGMENTS = ["DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"]
-# partner_firstname (OCA) is AGPL-3, so is what depends on it; the others need only LGPL core
+# partner_firstname (OCA) is AGPL-3, so is what depends on it; the others depend on
+# LGPL-3 Odoo core addons only
 LICENSES = {
     "access_right_template": "LGPL-3",
     "user_dynamic_management": "LGPL-3",

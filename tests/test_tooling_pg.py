@@ -1,8 +1,8 @@
-"""tools/pg.sh on a checkout the cluster's OS user cannot enter (a clone in `mktemp -d`).
+"""tools/pg.sh on a checkout the cluster's OS user cannot enter (`mktemp -d`).
 
 As root, the private cluster of such a checkout lives outside it (/var/tmp/...) and
-`.local/pgdata` is a link to it. `stop` must stop that cluster: `make run` and `make test`
-rely on it to leave no PostgreSQL running behind them.
+`.local/pgdata` is a link to it. `stop` must stop that cluster: `make run` and
+`make test` rely on it to leave no PostgreSQL running behind them.
 """
 
 import os
@@ -69,7 +69,7 @@ def test_stop_through_a_link_outside_the_checkout(private_checkout):
     link = repo / ".local" / "pgdata"
     data = Path(os.path.realpath(link))
     if os.geteuid() == 0:
-        # the case this test is about: the cluster runs as `postgres`, outside the checkout
+        # the case of this test: the cluster runs as `postgres`, outside the checkout
         assert link.is_symlink(), "the data of a private checkout must be kept outside"
         assert not str(data).startswith(str(repo))
     assert _postmaster_alive(data)

@@ -2,7 +2,8 @@
 
 Every icon is the same purple tile with the same white person; a teal badge at the
 bottom right tells the addons apart (a checklist: access-right templates, arrows: the
-portal/internal switch, a padlock: per-field access). Writes static/description/icon.png.
+portal/internal switch, a padlock: per-field access). Writes
+static/description/icon.png.
 """
 
 import sys

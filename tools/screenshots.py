@@ -1,4 +1,4 @@
-"""Screenshots of the suite for the Apps pages and READMEs, on `make run`'s demo database.
+"""Screenshots of the suite for the Apps pages and READMEs, on `make run`'s demo data.
 
     make run &                              # in another terminal (demo database)
     .venv/bin/python tools/screenshots.py   # or: make screenshots
@@ -281,7 +281,7 @@ def switch_to_internal(b, base, admin, portal):
         b,
         base,
         "user_dynamic_management.action_portal_internal_switch",
-        "document.querySelector('.o_list_view .o_data_row button[name=action_revert_now]')",
+        "document.querySelector('.o_data_row button[name=action_revert_now]')",
     )
     b.shot(udm / "portal_switches.png")
     # and put the demo back as it was: Revert now, confirmed
@@ -305,7 +305,9 @@ def main():
     try:
         urllib.request.urlopen(f"{args.url}/web/login", timeout=10).close()
     except OSError as exc:
-        raise SystemExit(f"no Odoo at {args.url} ({exc}): start `make run` first")
+        raise SystemExit(
+            f"no Odoo at {args.url} ({exc}): start `make run` first"
+        ) from exc
     admin = tuple(args.admin.split(":", 1))
     portal = tuple(args.portal.split(":", 1))
     browser = Browser(args.chromium)
