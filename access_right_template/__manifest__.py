@@ -17,7 +17,7 @@
         "static/description/access_right_templates.png",
         "static/description/access_right_template_form.png",
     ],
-    "depends": ["base"],
+    "depends": ["auth_signup"],
     "data": [
         "security/access_right_template_security.xml",
         "data/res_users_data.xml",
@@ -25,5 +25,10 @@
         "views/access_right_template_menus.xml",
     ],
     "demo": ["demo/res_users_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "access_right_template/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
