@@ -60,4 +60,4 @@ lint:
 
 clean:
 	-@tools/pg.sh destroy
-	rm -rf .local .venv
+	rm -rf .local .venv dist
