@@ -27,7 +27,8 @@ log "fresh virtualenv $WHEEL_VENV: Odoo 17 and its requirements"
   && "${PIP[@]}" install --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat; } \
     > "$LOCAL_DIR/wheel-venv.log" 2>&1 || { tail -30 "$LOCAL_DIR/wheel-venv.log" >&2; die "could not install Odoo 17 in $WHEEL_VENV"; }
 log "pip install ${wheels[*]##*/}"
-"${PIP[@]}" install "${wheels[@]}" 2> >(grep -v "^WARNING: Location" >&2)
+# websocket-client: not a dependency of the addons, but their browser tours need it
+"${PIP[@]}" install "${wheels[@]}" "websocket-client>=1.0" 2> >(grep -v "^WARNING: Location" >&2)
 "$WHEEL_VENV/bin/python" -m pip --disable-pip-version-check list 2>/dev/null | grep -E '^odoo-addon-' >&2
 
 pg_started=$("$SUITE_ROOT/tools/pg.sh" start)
@@ -47,6 +48,9 @@ port=$("$VENV/bin/python" "$SUITE_ROOT/tools/dbutil.py" "$conf" freeport)
     --log-level=test > "$work/install.log" 2>&1 || { tail -40 "$work/install.log" >&2; die "installing from the wheels failed"; }
 if grep -E '^\S+ \S+ [0-9]+ (ERROR|CRITICAL) ' "$work/install.log" >&2; then
     die "errors in the log of the install from the wheels"
+fi
+if grep -E 'skipped \S+ : ' "$work/install.log" >&2; then   # e.g. a tour without Chromium
+    die "tests were skipped in the install from the wheels"
 fi
 result=$(grep -Eo '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$work/install.log" | tail -1)
 [[ "$result" =~ ^0\ failed,\ 0\ error\(s\)\ of\ ([1-9][0-9]*)\ tests$ ]] \
