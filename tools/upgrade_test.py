@@ -3,9 +3,10 @@
 1. `git worktree add` of the released commit (UPGRADE_FROM, default cfaf07c: 17.0.1.0.0)
    in a temporary directory;
 2. a fresh database with the addons of that release installed, with demo data;
-3. a dump of the suite's data: every stored field the suite's addons define (on their
-   own models and on the models they extend), all records (archived ones too), and the
-   suite's system parameters;
+3. a portal user switched to internal (and a Portal Access Group) at that version,
+   then a dump of the suite's data: every stored field the suite's addons define (on
+   their own models and on the models they extend), all records (archived ones too),
+   and the suite's system parameters;
 4. `-u` of the addons with this checkout's code (migration scripts run here: each
    addon's manifest version must then be higher than the released one);
 5. the same dump again, compared: a field or value that is gone or changed is reported,
@@ -13,6 +14,9 @@
    migration script ("renamed_fields": {"model.old": "model.new"}), a field dropped on
    purpose ("dropped_fields"), a parameter renamed ("renamed_params"), values changed on
    purpose ("changed_values": {"model.field": {"record id": "why"}}).
+
+6. the switch opened before the upgrade still reverts (Revert now) to exactly the
+   groups the user had.
 
 Exits non-zero on any unexpected difference, on an ERROR in Odoo's log, or when an
 addon's version was not raised although its data changed. Last line: "N passed, N
@@ -82,6 +86,59 @@ print("UPGRADE-DUMP " + json.dumps(dump, sort_keys=True, default=str))
 """
 
 
+# Run at the released version, with its API (a fixed commit: this never changes): the
+# state an upgrade must carry over, beyond demo data. A portal user is switched to
+# internal at upgrade time, and a Portal Access Group grants rights.
+SEED_SCRIPT = r"""
+import json
+from odoo import Command
+portal = env.ref("base.group_portal")
+Users = env["res.users"].with_context(no_reset_password=True, tracking_disable=True)
+switcher = Users.create({
+    "name": "Upgrade Switcher", "login": "upgrade_switcher",
+    "groups_id": [Command.set([portal.id])], "allow_portal_access_internal": True,
+    "enable_idle_time": True, "idle_time": 30,
+})
+reader = Users.create({
+    "name": "Upgrade Reader", "login": "upgrade_reader",
+    "groups_id": [Command.set([portal.id])],
+})
+groups_before = sorted(switcher.groups_id.ids)
+switch = switcher._udm_switch_to_internal(ip_address="127.0.0.1", user_agent="upgrade")
+env["portal.access.group"].create({
+    "name": "Upgrade test group",
+    "user_ids": [Command.link(reader.id)],
+    "line_ids": [
+        Command.create({"field_name": "login", "perm_read": True}),
+        Command.create({"field_name": "street2", "perm_write": True}),
+    ],
+})
+env.cr.commit()
+seed = {"switcher": switcher.id, "switch": switch.id, "groups_before": groups_before}
+print("UPGRADE-SEED " + json.dumps(seed))
+"""
+
+# Run after the upgrade, with this checkout's code: the switch opened before the upgrade
+# still reverts to exactly the groups the user had (rolled back afterwards).
+CHECK_SCRIPT = r"""
+import json
+seed = SEED_PLACEHOLDER
+switcher = env["res.users"].browse(seed["switcher"])
+switch = env["portal.internal.switch"].browse(seed["switch"])
+problems = []
+if switch.state != "active" or switcher.share:
+    problems.append(f"the switch is {switch.state}, user share={switcher.share}")
+switch.action_revert_now()
+if not switcher.share or sorted(switcher.groups_id.ids) != seed["groups_before"]:
+    problems.append(
+        f"after Revert now: share={switcher.share}, groups "
+        f"{sorted(switcher.groups_id.ids)} instead of {seed['groups_before']}"
+    )
+env.cr.rollback()
+print("UPGRADE-CHECK " + json.dumps(problems))
+"""
+
+
 def log(msg):
     print(f"[upgrade-test] {msg}", flush=True)
 
@@ -121,15 +178,20 @@ def run_odoo(args, log_path, stdin=None):
     return proc.returncode, text, bad
 
 
-def dump(common, log_path):
-    script = DUMP_SCRIPT.replace("ADDONS_PLACEHOLDER", repr(ADDONS))
+def shell(common, log_path, script, tag):
+    """Runs script in `odoo shell`; returns the JSON it printed after `tag`."""
     rc, text, bad = run_odoo(
         ["shell", *common, "--no-http", "--log-level=warn"], log_path, stdin=script
     )
     for line in text.splitlines():
-        if line.startswith("UPGRADE-DUMP "):
-            return json.loads(line[len("UPGRADE-DUMP ") :])
-    raise SystemExit(f"no dump (rc={rc}):\n{text[-3000:]}")
+        if line.startswith(f"{tag} "):
+            return json.loads(line[len(tag) + 1 :])
+    raise SystemExit(f"{tag}: no result (rc={rc}):\n{text[-3000:]}")
+
+
+def dump(common, log_path):
+    script = DUMP_SCRIPT.replace("ADDONS_PLACEHOLDER", repr(ADDONS))
+    return shell(common, log_path, script, "UPGRADE-DUMP")
 
 
 def version_tuple(version):
@@ -231,7 +293,10 @@ def main():
         )
         if rc or bad:
             raise SystemExit(f"install of {args.base} failed:\n" + "\n".join(bad[:20]))
-        before = dump([*common, f"--addons-path={core},{base}"], work / "dump1.log")
+        old_code = [*common, f"--addons-path={core},{base}"]
+        seed = shell(old_code, work / "seed.log", SEED_SCRIPT, "UPGRADE-SEED")
+        log(f"a portal user switched to internal at the released version: {seed}")
+        before = dump(old_code, work / "dump1.log")
         log(
             f"released data: {len(before['fields'])} fields, "
             f"{len(before['params'])} parameters, versions {before['versions']}"
@@ -249,7 +314,19 @@ def main():
             )
         else:
             passed += 1
-        after = dump([*common, f"--addons-path={core},{ROOT}"], work / "dump2.log")
+        new_code = [*common, f"--addons-path={core},{ROOT}"]
+        after = dump(new_code, work / "dump2.log")
+        check = CHECK_SCRIPT.replace("SEED_PLACEHOLDER", repr(seed))
+        problems = shell(new_code, work / "check.log", check, "UPGRADE-CHECK")
+        if problems:
+            failures.append(
+                "the switch opened before the upgrade: " + "; ".join(problems)
+            )
+        else:
+            passed += 1
+        log(
+            "the switch opened before the upgrade reverts exactly: " + str(not problems)
+        )
 
         problems = compare(before, after, expected)
         if problems:
