@@ -151,8 +151,9 @@ class Browser:
         )
         time.sleep(seconds)
 
-    def shot(self, path, height=HEIGHT):
-        """Saves the viewport (made `height` pixels high for long pages) as a PNG."""
+    def shot(self, path, height=HEIGHT, clip=None):
+        """Saves the viewport (made `height` pixels high for long pages) as a PNG, or
+        the `clip` (x, y, width, height) of it, enlarged twice."""
         if height != HEIGHT:
             self.send(
                 "Emulation.setDeviceMetricsOverride",
@@ -162,7 +163,11 @@ class Browser:
                 mobile=False,
             )
             time.sleep(0.5)
-        data = self.send("Page.captureScreenshot", format="png")["data"]
+        params = {"format": "png"}
+        if clip:
+            x, y, w, h = clip
+            params["clip"] = {"x": x, "y": y, "width": w, "height": h, "scale": 2}
+        data = self.send("Page.captureScreenshot", **params)["data"]
         if height != HEIGHT:
             self.send(
                 "Emulation.setDeviceMetricsOverride",
@@ -187,9 +192,10 @@ class Browser:
 
 def login(browser, base, login_name, password, landing):
     # a person leaving a form they only looked at discards it (nothing is saved)
+    discard = ".o_form_status_indicator_buttons:not(.invisible) .o_form_button_cancel"
     browser.js(
-        "document.querySelector('.o_form_button_cancel')"
-        " && document.querySelector('.o_form_button_cancel').click()"
+        f"document.querySelector('{discard}')"
+        f" && document.querySelector('{discard}').click()"
     )
     browser.goto(f"{base}/web/session/logout?redirect=/web/login")
     browser.wait("document.querySelector('form.oe_login_form')", "the login form")
@@ -271,7 +277,8 @@ def switch_to_internal(b, base, admin, portal):
     b.click("#udm_switch_button", "Switch to Internal User")
     b.wait("document.querySelector('.o_main_navbar')", "the backend after the switch")
     b.settle(3)  # the countdown ticks once a second
-    b.shot(udm / "backend_countdown.png")
+    # the top-right corner of the backend, where the countdown is, enlarged
+    b.shot(udm / "backend_countdown.png", clip=(WIDTH - 600, 0, 600, 46))
     # Forget the portal user's session without logging out (a logout would switch back):
     # the administrator then sees an active switch.
     b.send("Network.enable")
