@@ -4,7 +4,7 @@
     "name": "Portal Field Access",
     "summary": "Portal Access Groups grant portal users Read or Write on their "
     "own login, password, names, language, street 2 and SIRET",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "category": "Administration",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite"
