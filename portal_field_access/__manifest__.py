@@ -1,5 +1,5 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Portal Field Access",
     "summary": "Portal Access Groups grant portal users Read or Write on their "
