@@ -4,16 +4,22 @@ SHELL := /bin/bash
 ALL_ADDONS := access_right_template,user_dynamic_management,portal_field_access
 ADDONS ?= $(ALL_ADDONS)
 ODOO_PORT ?= 8069
+VENV ?= $(CURDIR)/.venv
 export SUITE_ADDONS = $(ADDONS)
-export ODOO_PORT
+export ODOO_PORT VENV
 
-.PHONY: run test test-addon setup lint shell clean help
+.PHONY: run test test-addon setup lint shell clean help dist wheel-test upgrade-test readme screenshots
 
 help:
 	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
 	@echo "make test   all tests (Odoo runner + tests/ with pytest) on a fresh database"
 	@echo "make test ADDONS=portal_field_access   one addon's tests"
-	@echo "make lint   pre-commit on every file"
+	@echo "make lint   pre-commit on every file (OCA checks, licences, ruff, prettier, eslint)"
+	@echo "make dist   one wheel per addon (odoo-addon-<name>) in dist/"
+	@echo "make wheel-test  installs those wheels in a fresh virtualenv and database, smoke test"
+	@echo "make upgrade-test  installs the addons of 17.0.1.0.0, upgrades them to this code, compares the data"
+	@echo "make readme README.rst and static/description/index.html from readme/ fragments"
+	@echo "make screenshots  static/description/*.png from a running \`make run\`"
 	@echo "make shell  odoo shell on the dev database"
 	@echo "make clean  stop and remove the private database cluster and the virtualenv"
 
@@ -26,16 +32,32 @@ run:
 test: setup
 	@started=$$(tools/pg.sh start); \
 	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
-	.venv/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
+	$(VENV)/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
+
+dist: setup
+	@tools/dist.sh
+
+wheel-test:
+	@tools/wheel_test.sh
+
+upgrade-test: setup
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	$(VENV)/bin/python tools/upgrade_test.py
+
+readme: setup
+	@$(VENV)/bin/python tools/gen_readme.py
+
+screenshots: setup
+	@$(VENV)/bin/python tools/screenshots.py
 
 shell: setup
 	@tools/pg.sh start
 	@tools/odoo.sh shell -d $${DEV_DB:-portal_suite_dev} --no-http
 
-lint: setup
-	@test -x .venv/bin/pre-commit || .venv/bin/python -m pip -q install pre-commit ruff pylint-odoo
-	@.venv/bin/pre-commit run --all-files
+lint:
+	@tools/lint.sh
 
 clean:
 	-@tools/pg.sh destroy
-	rm -rf .local .venv
+	rm -rf .local .venv dist

@@ -4,11 +4,19 @@
     "name": "Access Right Templates",
     "summary": "Archived template users whose groups a portal user receives "
     "when promoted to internal",
-    "version": "17.0.1.0.0",
-    "category": "Extra Tools",
+    "version": "17.0.1.1.0",
+    "category": "Administration",
     "author": "Portal Suite contributors",
-    "website": "https://github.com/portal-suite/odoo-portal-suite",
+    "website": "https://github.com/portal-suite/odoo-portal-suite"
+    "/tree/main/access_right_template",
     "license": "LGPL-3",
+    "maintainers": ["portal-suite"],
+    "development_status": "Beta",
+    "application": False,
+    "images": [
+        "static/description/access_right_templates.png",
+        "static/description/access_right_template_form.png",
+    ],
     "depends": ["auth_signup"],
     "data": [
         "security/access_right_template_security.xml",

@@ -5,12 +5,20 @@
     "summary": "Portal Access Groups grant portal users Read or Write on their "
     "own login, password, names, address, language and SIRET, on every channel",
     "version": "17.0.2.0.0",
-    "category": "Website/Website",
+    "category": "Administration",
     "author": "Portal Suite contributors",
-    "website": "https://github.com/portal-suite/odoo-portal-suite",
+    "website": "https://github.com/portal-suite/odoo-portal-suite"
+    "/tree/main/portal_field_access",
     "license": "AGPL-3",
+    "maintainers": ["portal-suite"],
+    "development_status": "Beta",
+    "application": True,
+    "images": [
+        "static/description/portal_my_account.png",
+        "static/description/portal_access_group_form.png",
+    ],
     "depends": ["portal", "partner_firstname"],
-    "external_dependencies": {"python": ["stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/ir.model.access.csv",
         "data/portal_access_group_data.xml",

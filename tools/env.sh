@@ -8,6 +8,7 @@ SUITE_NAME="odoo-portal-suite"
 SUITE_ADDONS="${SUITE_ADDONS:-access_right_template,user_dynamic_management,portal_field_access}"
 LOCAL_DIR="${LOCAL_DIR:-$SUITE_ROOT/.local}"
 VENV="${VENV:-$SUITE_ROOT/.venv}"
+case "$VENV" in /*) ;; *) VENV="$SUITE_ROOT/$VENV" ;; esac   # the tools change directory
 PYTHON="${PYTHON:-python3.11}"
 CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/$SUITE_NAME"
 ODOO_CACHE="$CACHE_DIR/odoo-17.0"

@@ -4,6 +4,7 @@
 #   tools/pg.sh start   -> starts the private cluster if needed (then prints "started" on
 #                          stdout), writes $LOCAL_DIR/db.conf and $LOCAL_DIR/odoo.conf
 #   tools/pg.sh stop    -> stops the private cluster
+#   tools/pg.sh status  -> prints "running" (exit 0) or "stopped" (exit 3)
 #   tools/pg.sh destroy -> stops it and removes its data
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 mkdir -p "$LOCAL_DIR"
@@ -12,7 +13,8 @@ DBCONF="$LOCAL_DIR/db.conf"
 
 as_cluster_user() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # from / : the current directory may be a private checkout the cluster user cannot enter
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -50,7 +52,8 @@ start() {
         fi
         return
     fi
-    local data="$PGDATA_DIR" sock
+    local data sock
+    data=$(cluster_dir)
     if [ "$(id -u)" = 0 ]; then
         id "$PG_OS_USER" >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_OS_USER"
         # The cluster runs as $PG_OS_USER, who must be able to reach its data directory. A checkout in a
@@ -81,11 +84,19 @@ start() {
     write_conf "$sock" "$PG_PORT" "$PG_ROLE"
 }
 
+cluster_dir() {  # the real data directory: $PGDATA_DIR may be a link to a directory kept outside
+    # Resolved here, as the invoking user: the cluster user may not traverse a private checkout to
+    # follow the link, and pg_ctl would then report "no server running" for a running server.
+    readlink -f "$PGDATA_DIR" 2>/dev/null || echo "$PGDATA_DIR"
+}
+
 stop() {
-    [ -f "$PGDATA_DIR/PG_VERSION" ] || return 0
-    if as_cluster_user "$(pg_bin pg_ctl)" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    local data
+    data=$(cluster_dir)
+    [ -f "$data/PG_VERSION" ] || return 0
+    if as_cluster_user "$(pg_bin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
         log "stopping PostgreSQL"
-        as_cluster_user "$(pg_bin pg_ctl)" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+        as_cluster_user "$(pg_bin pg_ctl)" -D "$data" -m fast -w stop >/dev/null
     fi
 }
 
@@ -103,9 +114,16 @@ destroy() {  # stop the private cluster and remove its data (also when kept outs
     if [ -n "$target" ] && [ "$target" != "$PGDATA_DIR" ]; then rm -rf "$target"; fi
 }
 
+status() {  # exit 0 when the private cluster runs
+    local data
+    data=$(cluster_dir)
+    [ -f "$data/PG_VERSION" ] && as_cluster_user "$(pg_bin pg_ctl)" -D "$data" status >/dev/null 2>&1
+}
+
 case "${1:-start}" in
     start) start; write_odoo_conf ;;
     stop) stop ;;
+    status) if status; then echo running; else echo stopped; exit 3; fi ;;
     destroy) destroy ;;
-    *) die "usage: $0 start|stop|destroy" ;;
+    *) die "usage: $0 start|stop|status|destroy" ;;
 esac

@@ -5,10 +5,19 @@
     "summary": "Portal users switch themselves to internal users for a while, "
     "and are switched back when idle or on logout",
     "version": "17.0.1.1.0",
-    "category": "Hidden/Tools",
+    "category": "Administration",
     "author": "Portal Suite contributors",
-    "website": "https://github.com/portal-suite/odoo-portal-suite",
+    "website": "https://github.com/portal-suite/odoo-portal-suite"
+    "/tree/main/user_dynamic_management",
     "license": "LGPL-3",
+    "maintainers": ["portal-suite"],
+    "development_status": "Beta",
+    "application": True,
+    "images": [
+        "static/description/portal_switch_card.png",
+        "static/description/backend_countdown.png",
+        "static/description/portal_switches.png",
+    ],
     "depends": ["base_setup", "bus", "mail", "portal", "access_right_template"],
     "data": [
         "security/ir.model.access.csv",
