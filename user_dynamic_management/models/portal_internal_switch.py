@@ -870,12 +870,15 @@ class PortalInternalSwitch(models.Model):
         expired = due.filtered(
             lambda s: _due_reason(s.deadline, s.end_deadline, now) == "expired"
         )
+        reverted = self.browse()
         for switches, reason in ((due - expired, "idle"), (expired, "expired")):
             if not switches:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    switches._udm_revert(reason, due_at=now, skip_locked=True)
+                    reverted |= switches._udm_revert(
+                        reason, due_at=now, skip_locked=True
+                    )
             except OperationalError as error:
                 # a heartbeat or a revert committed meanwhile: the next run starts
                 # from a fresh snapshot
@@ -883,7 +886,7 @@ class PortalInternalSwitch(models.Model):
                     raise
                 _logger.info("Revert postponed by a concurrent update: %s", error)
         if wait_near_deadline:
-            self._udm_wait_for_next_deadline(now)
+            self._udm_wait_for_next_deadline(now, reverted_now=bool(reverted))
 
     @api.model
     def _udm_next_deadline(self):
@@ -898,11 +901,15 @@ class PortalInternalSwitch(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _udm_wait_for_next_deadline(self, now):
+    def _udm_wait_for_next_deadline(self, now, reverted_now=False):
         """If the next deadline comes before the cron runner's next wake-up, wait for
         it, then trigger this job now: the trigger notifies the runner when this run
         commits, and the next run reverts on a fresh snapshot. Costs one cron thread
         for at most CRON_WAIT_MAX seconds, only when a deadline is that close.
+
+        A run that has just reverted switches never waits: its reverts (and the row
+        locks they hold) must commit now, not after the sleep; it asks for an
+        immediate run instead, which does the waiting with nothing left uncommitted.
         """
         next_deadline = self._udm_next_deadline()
         if not next_deadline:
@@ -910,7 +917,7 @@ class PortalInternalSwitch(models.Model):
         wait = (next_deadline - now).total_seconds()
         if wait > CRON_WAIT_MAX:
             return
-        if wait > 0:
+        if wait > 0 and not reverted_now:
             self._udm_sleep(wait)
         self._udm_trigger_revert_job()
 

@@ -140,6 +140,27 @@ class TestTemporary(UdmCommon, TransactionCase):
             self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
         self.assertFalse(self._udm_active(self.portal_user))
 
+    def test_run_that_reverts_never_waits_before_committing(self):
+        """A run holding fresh reverts must not sleep: the reverted users' rows stay
+        locked (and internal for everyone else) until the run commits."""
+        self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle deadline 10:45
+        self._switch_at(self.portal_user2, "2026-03-02 10:40:30")  # idle 10:45:30
+        Switch = type(self.Switch)
+        slept = []
+        self.patch(Switch, "_udm_sleep", lambda model, seconds: slept.append(seconds))
+        before = self._triggers()
+        with freeze_time("2026-03-02 10:45:00"):
+            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
+            new = self._triggers() - before
+        self.assertFalse(self._udm_active(self.portal_user))
+        self.assertEqual(self._udm_active(self.portal_user2).state, "active")
+        # no sleep with the first revert uncommitted: an immediate run waits instead
+        self.assertEqual(slept, [])
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 45)])
+        with freeze_time("2026-03-02 10:45:00"):
+            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
+        self.assertEqual(slept, [30.0])
+
     # -- seats ------------------------------------------------------------------
 
     def test_seats_refusal_says_when_one_frees_up(self):
