@@ -61,10 +61,12 @@ class UserDynamicManagementPortal(CustomerPortal):
         switch = Switch._udm_active_for_user(user.id)
         if switch and not user.share:
             return self._udm_card_switched(switch, user, now)
-        if not user.share or not user.allow_portal_access_internal:
+        if not user.share or not user._udm_can_switch():
             return False
         template = user._access_right_template_effective()
-        idle = user.idle_time if user.enable_idle_time else 0
+        policy = user._udm_policy(template) if template else {}
+        idle = policy.get("idle", 0)
+        max_duration = policy.get("max_duration", 0)
         max_switches, time_limit = Switch._udm_quota_settings()
         next_at = Switch._udm_quota_next_at(now)
         if next_at:
@@ -96,6 +98,11 @@ class UserDynamicManagementPortal(CustomerPortal):
             )
             if idle
             else _("You are switched back to a portal user when you log out."),
+            "max_duration": max_duration
+            and _(
+                "Internal access lasts %(minutes)s min at most.",
+                minutes=max_duration,
+            ),
             "quota": quota,
             "quota_full": bool(next_at),
         }

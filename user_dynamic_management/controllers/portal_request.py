@@ -22,12 +22,17 @@ class UserDynamicManagementRequestPortal(UserDynamicManagementPortal):
         if user._udm_can_switch():
             template = user.sudo()._access_right_template_effective()
             needs_approval = bool(template) and user._udm_policy(template)["approval"]
+        last_request = Request._udm_for_portal(user) if needs_approval else None
+        if needs_approval and values.get("udm_card"):
+            # the switch button only serves an approved request; otherwise the
+            # request form below is the way in
+            values["udm_card"]["needs_request"] = not (
+                last_request and last_request.state == "approved"
+            )
         values.update(
             {
                 "udm_needs_approval": needs_approval,
-                "udm_request": Request._udm_for_portal(user)
-                if needs_approval
-                else None,
+                "udm_request": last_request,
                 "udm_reason_required": Request._udm_reason_required(),
             }
         )

@@ -1,11 +1,11 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from freezegun import freeze_time
 
-from odoo import http
+from odoo import Command, http
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -183,6 +183,38 @@ class TestPortalPages(UdmCommon, HttpCase):
         page = self._page("/web/login?udm_reverted=%3Cb%3Ehello%3C%2Fb%3E")
         self.assertNotIn("o_udm_message", page)
         self.assertNotIn("<b>hello", page)
+
+
+    def test_card_follows_the_switch_policy(self):
+        """The card tells the idle time and maximum duration of the policy that will
+        apply (template, or the user's own override), not the user's raw fields."""
+        self.portal_user.write({"enable_idle_time": False})
+        self.template.sudo().write(
+            {"enable_idle_time": True, "idle_time": 7, "udm_max_duration": 45}
+        )
+        self._login(self.portal_user)
+        page = self._page("/my")
+        self.assertIn("after 7 min without activity.", page)
+        self.assertIn("Internal access lasts 45 min at most.", page)
+
+    def test_card_for_users_eligible_by_group_only(self):
+        group = self.env["res.groups"].create({"name": "UDM may switch"})
+        group.udm_may_switch = True
+        user = self._udm_portal_user("udm_portal_group", allowed=False)
+        self._login(user)
+        self.assertNotIn("udm_switch_button", self._page("/my"))
+        user.groups_id = [Command.link(group.id)]
+        self.assertIn("udm_switch_button", self._page("/my"))
+        # an end date in the past takes the card away again
+        user.udm_allowed_until = date(2020, 1, 1)
+        self.assertNotIn("udm_switch_button", self._page("/my"))
+
+    def test_card_without_approval_offers_the_request_not_the_switch(self):
+        self.portal_user.udm_approval = "required"
+        self._login(self.portal_user)
+        page = self._page("/my")
+        self.assertNotIn('id="udm_switch_form"', page)
+        self.assertIn('id="udm_request_form"', page)
 
 
 @tagged("post_install", "-at_install")
