@@ -113,9 +113,7 @@ class Actor:
                 proxy = xmlrpc.client.ServerProxy(
                     f"{self.url}/xmlrpc/2/object", allow_none=True
                 )
-                return proxy.execute_kw(
-                    *credentials, model, method, list(args), kwargs
-                )
+                return proxy.execute_kw(*credentials, model, method, list(args), kwargs)
         except RpcError as error:
             raise Refused(error.name, error.message) from error
         except xmlrpc.client.Fault as fault:

@@ -25,7 +25,9 @@ def free_port():
 
 
 def _options():
-    conf = os.environ.get("SUITE_ODOO_CONF") or os.path.join(ROOT, ".local", "odoo.conf")
+    conf = os.environ.get("SUITE_ODOO_CONF") or os.path.join(
+        ROOT, ".local", "odoo.conf"
+    )
     parser = configparser.ConfigParser()
     parser.read(conf)
     return parser["options"]
@@ -74,7 +76,8 @@ def _pg_tool(name):
 
 
 def clone_database(src, dst):
-    """Copy `src` (which may be in use) into a new database `dst`, filestore included."""
+    """Copy `src` (which may be in use) into a new database `dst`, with its
+    filestore."""
     drop_database(dst)
     env = _pg_env()
     subprocess.run([_pg_tool("createdb"), dst], check=True, env=env)
@@ -161,6 +164,4 @@ class OdooServer:
     def log_errors(self):
         """Lines of the server log at ERROR or CRITICAL level."""
         with open(self.log_path) as log:
-            return [
-                line for line in log if " ERROR " in line or " CRITICAL " in line
-            ]
+            return [line for line in log if " ERROR " in line or " CRITICAL " in line]

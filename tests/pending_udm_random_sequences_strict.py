@@ -3,7 +3,8 @@ delta-based: an administrator's group edits made while a user is switched surviv
 revert. Not collected by `make test` (the file name does not start with test_); run it
 explicitly:
 
-    SUITE_TEST_DB=<db> .venv/bin/python -m pytest tests/pending_udm_random_sequences_strict.py
+    SUITE_TEST_DB=<db> .venv/bin/python -m pytest \
+        tests/pending_udm_random_sequences_strict.py
 """
 
 from udm_state_machine import run_sequences

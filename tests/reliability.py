@@ -1,9 +1,9 @@
 """Helpers shared by the reliability tests (users in bulk, quota, switch requests)."""
 
 import re
-from contextlib import closing
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 
 from conftest import OdooClient, command_set
 from odoo_process import connect
@@ -20,9 +20,9 @@ def xmlid(admin, module, name):
 
 
 def make_portal_users(admin, db, count, prefix, allow=True, idle_minutes=30):
-    """`count` portal users created in one call, sharing one password.
+    """`count` portal users created in one call, each with the password "pw-<login>".
 
-    The password hash is written in SQL, computed here with 1,000 PBKDF2 rounds
+    The password hashes are written in SQL, computed here with 1,000 PBKDF2 rounds
     instead of Odoo's 600,000: checking it at login and at the switch then costs
     microseconds, so the requests of a load test meet in the code under test instead
     of queueing behind password hashing. Odoo verifies any pbkdf2_sha512 hash with its
@@ -40,14 +40,13 @@ def make_portal_users(admin, db, count, prefix, allow=True, idle_minutes=30):
             for login in logins
         ],
     )
-    password = "pw-shared-" + prefix
-    hashed = CryptContext(schemes=["pbkdf2_sha512"], pbkdf2_sha512__rounds=1000).hash(
-        password
-    )
+    context = CryptContext(schemes=["pbkdf2_sha512"], pbkdf2_sha512__rounds=1000)
     with closing(connect(db)) as conn, conn.cursor() as cr:
-        cr.execute(
-            "UPDATE res_users SET password = %s WHERE id = ANY(%s)", (hashed, ids)
-        )
+        for uid, login in zip(ids, logins, strict=True):
+            cr.execute(
+                "UPDATE res_users SET password = %s WHERE id = %s",
+                (context.hash("pw-" + login), uid),
+            )
     if allow:
         admin.call(
             "res.users",
@@ -60,7 +59,7 @@ def make_portal_users(admin, db, count, prefix, allow=True, idle_minutes=30):
             },
         )
     return [
-        {"id": uid, "login": login, "password": password}
+        {"id": uid, "login": login, "password": "pw-" + login}
         for uid, login in zip(ids, logins, strict=True)
     ]
 
@@ -102,9 +101,7 @@ def switch_count_in_window(admin, minutes):
 def _ago(minutes):
     from datetime import datetime, timedelta, timezone
 
-    value = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(
-        minutes=minutes
-    )
+    value = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=minutes)
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -39,7 +39,9 @@ def second_server(test_db, live_server, tmp_path_factory):
 
 @pytest.fixture
 def quota_param(admin):
-    before = {key: admin.call(ICP, "get_param", key) for key in (PARAM_MAX, PARAM_WINDOW)}
+    before = {
+        key: admin.call(ICP, "get_param", key) for key in (PARAM_MAX, PARAM_WINDOW)
+    }
     yield
     for key, value in before.items():
         admin.call(ICP, "set_param", key, value or False)

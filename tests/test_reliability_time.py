@@ -72,9 +72,7 @@ def restart_db(test_db):
     drop_database(name)
 
 
-def test_restart_and_closed_browser(
-    admin, live_server, test_db, restart_db, tmp_path
-):
+def test_restart_and_closed_browser(admin, live_server, test_db, restart_db, tmp_path):
     # the closed browser, on the main server which keeps running
     admin.call(ICP, "set_param", PARAM_MAX, "0")
     (closed,) = make_portal_users(
