@@ -11,4 +11,6 @@ from udm_state_machine import run_sequences
 
 
 def test_admin_edits_made_while_switched_survive_the_revert(test_db):
-    run_sequences(test_db, strict=True, examples=1000, steps=6)
+    # the first failing sequence is reported as found: shrinking stateful sequences
+    # takes more than ten minutes on a 2-core machine
+    run_sequences(test_db, strict=True, examples=1000, steps=6, shrink=False)

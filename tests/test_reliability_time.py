@@ -74,6 +74,7 @@ def restart_db(test_db):
 
 def test_restart_and_closed_browser(admin, live_server, test_db, restart_db, tmp_path):
     # the closed browser, on the main server which keeps running
+    quota_before = admin.call(ICP, "get_param", PARAM_MAX)
     admin.call(ICP, "set_param", PARAM_MAX, "0")
     (closed,) = make_portal_users(
         admin, test_db, 1, "closed", idle_minutes=IDLE_MINUTES
@@ -133,6 +134,7 @@ def test_restart_and_closed_browser(admin, live_server, test_db, restart_db, tmp
     late = (_dt(record["end_date"]) - due).total_seconds()
     assert 0 <= late <= REVERT_BOUND, late
     admin.call("res.users", "write", [closed["id"]], {"active": False})
+    admin.call(ICP, "set_param", PARAM_MAX, quota_before or False)
 
 
 def _db_now(db):

@@ -15,7 +15,7 @@ import os
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -263,7 +263,7 @@ def _skip_constant_mining():
         providers._get_local_constants = lambda: providers._local_constants
 
 
-def run_sequences(db, strict, examples, steps):
+def run_sequences(db, strict, examples, steps, shrink=True):
     _skip_constant_mining()
     registry, cr, env = odoo_env(db)
     try:
@@ -278,6 +278,7 @@ def run_sequences(db, strict, examples, steps):
                 database=None,
                 derandomize=False,
                 suppress_health_check=list(HealthCheck),
+                phases=[p for p in Phase if shrink or p is not Phase.shrink],
             ),
         )
     finally:
