@@ -234,23 +234,25 @@ def storm(url, db, windows, window_seconds=15):
     stop = threading.Event()
     cycles = [0]
 
-    def storm_loop():
-        # 60 switch/revert cycles per minute: one started every second
-        i = 0
+    def storm_loop(k):
+        # 60 switch/revert cycles per minute: each of the 10 portal users starts one
+        # every 10 seconds, the users one second apart
+        time.sleep(k)
+        user = stormers[k]
         while not stop.is_set():
-            if not storming.is_set():
-                time.sleep(0.05)
-                continue
             started = time.time()
-            user = stormers[i % len(stormers)]
-            user.switch(user.token())
-            user.revert()
-            cycles[0] += 1
-            i += 1
-            time.sleep(max(0.0, 1.0 - (time.time() - started)))
+            if storming.is_set():
+                user.switch(user.token())
+                user.revert()
+                cycles[0] += 1
+            time.sleep(max(0.05, 10.0 - (time.time() - started)))
 
-    thread = threading.Thread(target=storm_loop, daemon=True)
-    thread.start()
+    threads = [
+        threading.Thread(target=storm_loop, args=(k,), daemon=True)
+        for k in range(len(stormers))
+    ]
+    for thread in threads:
+        thread.start()
     times = {"calm": [], "storm": []}
     started_at = time.time()
     try:
@@ -270,7 +272,8 @@ def storm(url, db, windows, window_seconds=15):
     finally:
         stop.set()
         storming.clear()
-        thread.join(timeout=60)
+        for thread in threads:
+            thread.join(timeout=60)
     storm_minutes = windows * window_seconds / 60
     return {
         "calm": stats(times["calm"]),
