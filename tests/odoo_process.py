@@ -119,7 +119,7 @@ class OdooServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
 
-    def start(self, timeout=90):
+    def start(self, timeout=180):
         cmd = [
             os.path.join(ROOT, "tools", "odoo.sh"),
             "-d", self.db, f"--db-filter=^{self.db}$",
@@ -132,10 +132,11 @@ class OdooServer:
         deadline = time.time() + timeout
         while True:
             try:
-                resp = requests.get(f"{self.url}/web/login", timeout=5)
+                # the first page may take long on a loaded machine (assets)
+                resp = requests.get(f"{self.url}/web/login", timeout=60)
                 if resp.status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if self.proc.poll() is not None or time.time() > deadline:
                 self.stop()
@@ -159,6 +160,8 @@ class OdooServer:
                 requests.get(f"{self.url}/web/login", timeout=1)
             except requests.ConnectionError:
                 return
+            except requests.Timeout:
+                pass  # still accepting connections: not down yet
             time.sleep(0.2)
 
     def log_errors(self):
