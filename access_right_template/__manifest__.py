@@ -9,7 +9,7 @@
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite",
     "license": "LGPL-3",
-    "depends": ["base"],
+    "depends": ["auth_signup"],
     "data": [
         "security/access_right_template_security.xml",
         "data/res_users_data.xml",
@@ -17,5 +17,10 @@
         "views/access_right_template_menus.xml",
     ],
     "demo": ["demo/res_users_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "access_right_template/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,18 +1,19 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Portal Field Access",
     "summary": "Portal Access Groups grant portal users Read or Write on their "
-    "own login, password, names, language, street 2 and SIRET",
-    "version": "17.0.1.0.0",
+    "own login, password, names, address, language and SIRET, on every channel",
+    "version": "17.0.2.0.0",
     "category": "Website/Website",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["portal", "partner_firstname"],
     "external_dependencies": {"python": ["stdnum"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/portal_access_group_data.xml",
         "views/portal_access_group_views.xml",
         "views/res_users_views.xml",
         "views/res_partner_views.xml",

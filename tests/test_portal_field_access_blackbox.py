@@ -24,11 +24,12 @@ def _partner_id(admin, user_id):
 @pytest.fixture
 def street2_group(admin, portal_user):
     """A Portal Access Group: Write on street 2, Read on SIRET, for portal_user."""
+    country_id = admin.call("ir.model.data", "check_object_reference", "base", "fr")[1]
     admin.call(
         "res.partner",
         "write",
         [_partner_id(admin, portal_user["id"])],
-        dict(STOCK_VALUES, street2="Bat. A", siret=VALID_SIRET),
+        dict(STOCK_VALUES, street2="Bat. A", siret=VALID_SIRET, country_id=country_id),
     )
     group_id = admin.call(
         "portal.access.group",
@@ -113,3 +114,23 @@ def test_portal_user_cannot_manage_groups(client_factory, portal_user, street2_g
             [portal_user["id"]],
             {"portal_access_group_ids": [(4, street2_group)]},
         )
+
+
+def test_portal_user_rpc_self_writes_follow_the_group(
+    admin, client_factory, portal_user, street2_group
+):
+    """The group's rights hold over JSON-RPC too (not only on My Account)."""
+    portal = client_factory().login(portal_user["login"], portal_user["password"])
+    partner_id = _partner_id(admin, portal_user["id"])
+    with pytest.raises(RpcError, match="not allowed to change"):
+        portal.call("res.users", "write", [portal_user["id"]], {"name": "Hacked Name"})
+    with pytest.raises(RpcError, match="not allowed to change"):
+        portal.call("res.users", "write", [portal_user["id"]], {"lang": "fr_FR"})
+    with pytest.raises(RpcError, match="not allowed to change"):
+        portal.call(
+            "res.users", "change_password", portal_user["password"], "bb-hacked-pwd"
+        )
+    (partner,) = admin.call("res.partner", "read", [partner_id], ["name"])
+    assert partner["name"] == STOCK_VALUES["name"]
+    # the password did not change
+    client_factory().login(portal_user["login"], portal_user["password"])

@@ -3,9 +3,11 @@
 import logging
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.fields import Command
+from odoo.osv import expression
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -19,24 +21,24 @@ class ResUsers(models.Model):
         string="Access Right Template",
         copy=False,
         groups=TEMPLATE_MANAGER_GROUP,
-        help="This archived user only holds access rights: its groups are given to "
-        "portal users "
-        "when they are promoted to internal users. It can never log in.",
+        help="This archived internal user only holds access rights: portal users "
+        "receive its groups when they switch to internal. It never logs in.",
     )
     is_default_access_right_template = fields.Boolean(
         string="Default Template",
         copy=False,
         groups=TEMPLATE_MANAGER_GROUP,
-        help="Used for every portal user who has no 'Template for Switch to Internal'. "
-        "Exactly one template is the default.",
+        help="Used for every portal user who has no Template for Switch to Internal. "
+        "There is always exactly one default template.",
     )
     allow_administration_rights = fields.Boolean(
         string="Allows administration rights",
         copy=False,
         groups=TEMPLATE_MANAGER_GROUP,
-        help="Tick to accept that this template grants Administration "
-        "(Access Rights or Settings) "
-        "rights: a portal user promoted with it could then change any user's rights.",
+        help="Tick to accept that this template grants administration rights "
+        "(Access Rights or Settings, or changing users, groups, companies, code, "
+        "views or system data): a portal user switched to internal with it could "
+        "change anyone's rights, including their own.",
     )
     switch_template_id = fields.Many2one(
         comodel_name="res.users",
@@ -44,10 +46,38 @@ class ResUsers(models.Model):
         ondelete="restrict",
         copy=False,
         context={"active_test": False},
-        domain=[("is_access_right_template", "=", True)],
+        domain=[
+            "|",
+            ("is_access_right_template", "=", True),
+            ("is_access_right_template_candidate", "=", True),
+        ],
         groups=TEMPLATE_MANAGER_GROUP,
         help="Access rights this user receives when switched to an internal user. "
-        "When empty, the default template 'Template for Internal from Portal' applies.",
+        "Choose an access right template, or an archived internal user, which then "
+        "becomes a template. When empty, the default template applies.",
+    )
+    is_access_right_template_candidate = fields.Boolean(
+        string="Can Become a Template",
+        compute="_compute_is_access_right_template_candidate",
+        search="_search_is_access_right_template_candidate",
+        groups=TEMPLATE_MANAGER_GROUP,
+        help="Archived internal user that is not a template yet: choosing it as a "
+        "Template for Switch to Internal makes it one.",
+    )
+    access_right_template_group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        string="Granted Groups",
+        compute="_compute_access_right_template_group_ids",
+        groups=TEMPLATE_MANAGER_GROUP,
+        help="Every group a portal user receives from this template, implied groups "
+        "included.",
+    )
+    access_right_template_shown = fields.Boolean(
+        string="Shown as Access Right Template",
+        compute="_compute_access_right_template_shown",
+        help="Technical: the user form shows this user as an access right template. "
+        "Not restricted to administrators, so that the stock elements of the form "
+        "can depend on it; other users cannot read templates at all.",
     )
 
     def init(self):
@@ -60,6 +90,58 @@ class ResUsers(models.Model):
                 ON res_users ((TRUE)) WHERE is_default_access_right_template
             """
         )
+        return res
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("is_access_right_template", "active", "share")
+    def _compute_is_access_right_template_candidate(self):
+        for user in self:
+            user.is_access_right_template_candidate = (
+                user._access_right_template_is_candidate()
+            )
+
+    def _search_is_access_right_template_candidate(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        domain = [
+            ("active", "=", False),
+            ("share", "=", False),
+            ("is_access_right_template", "=", False),
+            ("id", "not in", self._access_right_template_reserved_users().ids),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    @api.depends("is_access_right_template", "groups_id")
+    def _compute_access_right_template_group_ids(self):
+        for user in self:
+            if user.is_access_right_template:
+                groups = user.groups_id | user.groups_id.trans_implied_ids
+                user.access_right_template_group_ids = groups.sorted("full_name")
+            else:
+                user.access_right_template_group_ids = False
+
+    @api.depends("is_access_right_template")
+    def _compute_access_right_template_shown(self):
+        for user in self:
+            user.access_right_template_shown = user.sudo().is_access_right_template
+
+    @api.depends("is_access_right_template", "active", "share")
+    @api.depends_context("access_right_template_selector")
+    def _compute_display_name(self):
+        """In the Template for Switch to Internal selector, tell the archived
+        internal users (which become templates when chosen) from the templates."""
+        res = super()._compute_display_name()
+        if self.env.context.get("access_right_template_selector"):
+            for user in self:
+                if user.sudo()._access_right_template_is_candidate():
+                    user.display_name = _(
+                        "%s (archived user, becomes a template)", user.display_name
+                    )
         return res
 
     # ------------------------------------------------------------------
@@ -93,15 +175,17 @@ class ResUsers(models.Model):
     def _check_switch_template_id(self):
         for user in self.sudo():
             template = user.switch_template_id
+            if template and template == user:
+                raise ValidationError(_("A user cannot be their own template."))
             if template and not template.is_access_right_template:
                 raise ValidationError(
                     _(
-                        "%(template)s is not an access right template.",
+                        "%(template)s cannot be a Template for Switch to Internal: "
+                        "choose an access right template or an archived internal "
+                        "user.",
                         template=template.name,
                     )
                 )
-            if template and template == user:
-                raise ValidationError(_("A user cannot be their own template."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -109,11 +193,17 @@ class ResUsers(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default_template = self.env.context.get("default_is_access_right_template")
         for vals in vals_list:
-            if vals.get("is_access_right_template"):
+            if vals.get("is_access_right_template", default_template):
                 self._access_right_template_check_no_password(vals)
-                # a template never logs in: it is born archived
+                # a template never logs in: it is born archived, and its login is
+                # only a unique key nobody needs to type
                 vals["active"] = False
+                if not vals.get("login"):
+                    vals["login"] = self._access_right_template_new_login()
+            if vals.get("switch_template_id"):
+                self._access_right_template_adopt(vals["switch_template_id"])
         new_defaults = sum(
             1 for vals in vals_list if vals.get("is_default_access_right_template")
         )
@@ -148,6 +238,8 @@ class ResUsers(models.Model):
             self._access_right_template_unset_default(len(self), keep=self)
         if vals.get("is_access_right_template"):
             vals = dict(vals, active=False)
+        if vals.get("switch_template_id"):
+            self._access_right_template_adopt(vals["switch_template_id"])
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -165,22 +257,32 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
 
     def action_create_access_right_template(self):
-        """Create an archived template holding exactly this internal user's groups."""
+        """Create an archived template holding exactly this internal user's groups,
+        and open it in the full user form."""
         self.ensure_one()
         self.check_access_rights("create")
         if self.share or self.sudo().is_access_right_template:
             raise UserError(_("Templates are created from internal users only."))
         template = self.create(self._access_right_template_values_from_user())
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Access Right Template"),
-            "res_model": "res.users",
-            "res_id": template.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {"active_test": False},
-            "target": "current",
-        }
+        return template._access_right_template_form_action()
+
+    def action_use_as_access_right_template(self):
+        """Turn this archived internal user into an access right template: the
+        "create an internal user, set its groups, archive it" way of the
+        documentation."""
+        self.ensure_one()
+        if not self.sudo()._access_right_template_is_candidate():
+            raise UserError(
+                _(
+                    "Only an archived internal user can become an access right "
+                    "template (%s).",
+                    self.name,
+                )
+            )
+        # with the caller's rights: only Access Rights administrators get here
+        self.write({"is_access_right_template": True})
+        self._access_right_template_archive_partner()
+        return True
 
     # ------------------------------------------------------------------
     # Business API (used by user_dynamic_management and other addons)
@@ -216,43 +318,151 @@ class ResUsers(models.Model):
     @api.model
     def _access_right_template_admin_groups(self):
         """Groups that make a template grant administration rights. Extension point."""
-        return (
-            self.env.ref("base.group_erp_manager") | self.env.ref("base.group_system")
-        ).sudo()
+        groups = self.env.ref("base.group_erp_manager") | self.env.ref(
+            "base.group_system"
+        )
+        # may write raw HTML (scripts) into any HTML field
+        groups |= self.env.ref("base.group_sanitize_override", raise_if_not_found=False)
+        return groups.sudo()
 
     @api.model
-    def _access_right_template_admin_models(self):
-        """Models whose create, write or delete right amounts to administration
-        (users, rights, code, settings). Extension point."""
+    def _access_right_template_baseline_groups(self):
+        """Groups every internal user has (Internal User and what it implies): rights
+        they grant are not administration, whatever the model. Extension point."""
+        group_user = self.env.ref("base.group_user").sudo()
+        return group_user | group_user.trans_implied_ids
+
+    @api.model
+    def _access_right_template_technical_model_patterns(self):
+        """SQL LIKE patterns of the models whose data amounts to administration: code,
+        views, assets, access rights, users, companies, settings, mail servers and
+        templates, modules. Creating, changing or deleting them beyond what the
+        Internal User group allows is administration. Extension point."""
         return [
+            # actions, crons, views, assets, XML ids, parameters, mail servers...
+            "ir.%",
             "res.users",
+            "res.users.%",
             "res.groups",
-            "ir.model.access",
-            "ir.rule",
-            "ir.model",
-            "ir.model.fields",
-            "ir.cron",
-            "ir.actions.server",
-            "ir.config_parameter",
-            "ir.ui.view",
-            "ir.module.module",
+            "res.groups.%",
+            "res.company",
+            "res.company.%",
+            "res.config",
+            "res.config.%",
+            "res.lang",
+            "base.module.%",
+            "base.language.%",
+            "base.import.module",
+            "base.automation%",
+            "base.enable.profiling.wizard",
+            "mail.template",
+            "mail.template.%",
+            "mail.alias.domain",
+            "mail.gateway.allowed",
+            "mail.ice.server",
+            "fetchmail.server",
+            "bus.bus",
         ]
 
+    @api.model
+    def _access_right_template_harmless_models(self):
+        """Technical models whose data gives no power over others, exempted from
+        `_access_right_template_technical_model_patterns`: saved export lists
+        (granted by "Access to export feature"). Extension point."""
+        return ["ir.exports", "ir.exports.line"]
+
     def _access_right_template_admin_capabilities(self):
-        """Names of the administration models this template's users could create,
-        change or delete, probed with the template's own access rights."""
+        """Technical models on which this template's groups grant create, write or
+        delete rights that the Internal User group alone does not grant, as
+        ``ir.model`` records."""
         self.ensure_one()
-        found = []
-        for model_name in self._access_right_template_admin_models():
-            if model_name not in self.env:
-                continue
-            Model = self.env[model_name].with_user(self.id)
-            if any(
-                Model.check_access_rights(operation, raise_exception=False)
-                for operation in ("create", "write", "unlink")
-            ):
-                found.append(self.env["ir.model"]._get(model_name).name)
-        return found
+        return self._access_right_template_admin_models_for(
+            self._access_right_template_groups()
+        )
+
+    @api.model
+    def _access_right_template_admin_models_for(self, groups):
+        """Technical models (see `_access_right_template_technical_model_patterns`)
+        on which `groups` (implied groups included) grant create, write or delete
+        rights that the Internal User group alone does not grant, as ``ir.model``
+        records.
+
+        Read from the access rights and record rules in one query, so that a custom
+        group handing out administration without implying an administration group is
+        found too. A right counts as extra when no access right of the baseline groups
+        (or no global one) grants it, or when the baseline is restricted by record
+        rules for that operation (none of its rules is ``[(1, '=', 1)]``) and the
+        template adds a rule of its own: rules of a user's groups are OR-ed, so an
+        added rule can only widen the access."""
+        template_groups = groups | groups.trans_implied_ids
+        baseline_groups = self._access_right_template_baseline_groups()
+        self.env["ir.model.access"].flush_model()
+        self.env["ir.rule"].flush_model()
+        self.env["ir.model"].flush_model(["model"])
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH technical AS (
+                SELECT id FROM ir_model
+                 WHERE model LIKE ANY(%(patterns)s) AND NOT model = ANY(%(harmless)s)
+            ), operation(name) AS (
+                VALUES ('create'), ('write'), ('unlink')
+            ), granted AS (
+                -- the template may do the operation; does the baseline too?
+                SELECT a.model_id, o.name AS operation,
+                       bool_or(a.group_id IS NULL
+                               OR a.group_id = ANY(%(baseline)s)) AS by_baseline
+                  FROM ir_model_access a
+                  JOIN technical t ON t.id = a.model_id
+                 CROSS JOIN operation o
+                 WHERE a.active
+                   AND (a.group_id IS NULL OR a.group_id = ANY(%(template)s))
+                   AND CASE o.name WHEN 'create' THEN a.perm_create
+                                   WHEN 'write' THEN a.perm_write
+                                   ELSE a.perm_unlink END
+                 GROUP BY a.model_id, o.name
+            ), rule_reach AS (
+                -- group rules only: global rules bind everybody alike
+                SELECT r.id, r.model_id, r.perm_create, r.perm_write, r.perm_unlink,
+                       regexp_replace(coalesce(r.domain_force, '[]'), '[[:space:]]',
+                                      '', 'g')
+                           IN ('[]', '[(1,''='',1)]', '[(1,"=",1)]') AS unrestricted,
+                       bool_or(rg.group_id = ANY(%(baseline)s)) AS for_baseline,
+                       bool_or(rg.group_id = ANY(%(template)s)) AS for_template
+                  FROM ir_rule r
+                  JOIN technical t ON t.id = r.model_id
+                  JOIN rule_group_rel rg ON rg.rule_group_id = r.id
+                 WHERE r.active
+                 GROUP BY r.id
+            ), rules AS (
+                SELECT rr.model_id, o.name AS operation,
+                       bool_or(rr.for_baseline)
+                           AND NOT bool_or(rr.for_baseline AND rr.unrestricted)
+                           AS baseline_restricted,
+                       bool_or(rr.for_template AND NOT rr.for_baseline) AS widened
+                  FROM rule_reach rr
+                 CROSS JOIN operation o
+                 WHERE CASE o.name WHEN 'create' THEN rr.perm_create
+                                   WHEN 'write' THEN rr.perm_write
+                                   ELSE rr.perm_unlink END
+                 GROUP BY rr.model_id, o.name
+            )
+            SELECT DISTINCT g.model_id
+              FROM granted g
+              LEFT JOIN rules r
+                ON r.model_id = g.model_id AND r.operation = g.operation
+             WHERE NOT g.by_baseline
+                OR (r.baseline_restricted AND r.widened)
+            """,
+                patterns=self._access_right_template_technical_model_patterns(),
+                harmless=self._access_right_template_harmless_models(),
+                baseline=baseline_groups.ids,
+                template=template_groups.ids,
+            )
+        )
+        return (
+            self.env["ir.model"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+        )
 
     def _access_right_template_validate(self):
         """Raise ValidationError when this template may not promote a portal user.
@@ -279,8 +489,7 @@ class ResUsers(models.Model):
             raise ValidationError(
                 _(
                     "The access right template %(template)s must make exactly one "
-                    "user type, Internal User "
-                    "(it makes: %(types)s).",
+                    "user type, Internal User (it makes: %(types)s).",
                     template=template.name,
                     types=", ".join(user_types.mapped("name")) or _("none"),
                 )
@@ -304,22 +513,89 @@ class ResUsers(models.Model):
         if capabilities:
             raise ValidationError(
                 _(
-                    "The access right template %(template)s lets its users change "
-                    "administration data (%(models)s). Tick 'Allows administration "
-                    "rights' on it if that is really intended.",
+                    "The access right template %(template)s lets its users create, "
+                    "change or delete administration data (%(models)s). Tick 'Allows "
+                    "administration rights' on it if that is really intended.",
                     template=template.name,
-                    models=", ".join(capabilities),
+                    models=", ".join(
+                        sorted(f"{m.name} ({m.model})" for m in capabilities)
+                    ),
                 )
             )
         return True
 
+    @api.model
+    def _access_right_template_reserved_users(self):
+        """Archived internal users that are never offered as templates: the
+        superuser and the "Default User Template" of new users. Extension point."""
+        # cached xmlid lookup: called for every user shown in the selector
+        default_user_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.default_user", raise_if_not_found=False
+        )
+        reserved_ids = [SUPERUSER_ID]
+        if default_user_id:
+            reserved_ids.append(default_user_id)
+        return self.sudo().browse(reserved_ids)
+
+    def _access_right_template_is_candidate(self):
+        """Whether this user may become a template: an archived internal user that
+        is not a template yet and not reserved."""
+        self.ensure_one()
+        user = self.sudo()
+        return (
+            not user.active
+            and not user.share
+            and not user.is_access_right_template
+            and user not in self._access_right_template_reserved_users()
+        )
+
+    @api.model
+    def _access_right_template_adopt(self, user_id):
+        """Make the archived internal user chosen as a Template for Switch to
+        Internal a template (validated by the constraint: the whole write is refused
+        when it may not be one). Anything else is left to
+        `_check_switch_template_id`."""
+        candidate = self.with_context(active_test=False).browse(user_id).exists()
+        if candidate and candidate._access_right_template_is_candidate():
+            candidate.action_use_as_access_right_template()
+        return candidate
+
+    def _access_right_template_archive_partner(self):
+        """Archive the contact of a template unless an active user still uses it:
+        a template is nobody, its contact must not be offered anywhere."""
+        # active_test: core refuses to archive a contact of an active user, and the
+        # template may come from an active_test=False environment
+        for partner in self.sudo().with_context(active_test=True).partner_id:
+            users = partner.with_context(active_test=False).user_ids
+            if partner.active and not any(users.mapped("active")):
+                partner.active = False
+
+    def _access_right_template_form_action(self):
+        """Window action opening this template in the full user form (the simple
+        form, the default for users, has neither groups nor template flags)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Access Right Template"),
+            "res_model": "res.users",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("base.view_users_form").id, "form")],
+            "context": {"active_test": False},
+            "target": "current",
+        }
+
+    @api.model
+    def _access_right_template_new_login(self):
+        """A unique login for a template: required by res.users, never typed."""
+        return f"access-right-template-{uuid.uuid4().hex[:12]}"
+
     def _access_right_template_values_from_user(self):
         """Values of a new template copying this user's groups exactly."""
         self.ensure_one()
-        suffix = uuid.uuid4().hex[:8]
         vals = {
             "name": _("%s (Template)", self.name),
-            "login": f"access-right-template-{self.id}-{suffix}",
+            "login": self._access_right_template_new_login(),
             "is_access_right_template": True,
             "groups_id": [Command.set(self._access_right_template_groups().ids)],
             "company_id": self.company_id.id,
@@ -332,12 +608,14 @@ class ResUsers(models.Model):
 
     @api.model
     def _access_right_template_check_no_password(self, vals):
+        """Refuse a password on a template: it never logs in."""
         if vals.get("password"):
             raise UserError(
                 _("An access right template cannot have a password: it never logs in.")
             )
 
     def _access_right_template_check_keep_default(self):
+        """Refuse to leave the suite without a default template."""
         current = self.sudo().filtered("is_default_access_right_template")
         if current:
             raise UserError(

@@ -132,6 +132,22 @@ class TestAccessRightTemplate(TransactionCase):
         self.assertFalse(tpl.is_default_access_right_template)
         self.assertFalse(tpl.active)
         self.assertNotEqual(tpl.login, user.login)
+        # the full form (groups, template flags), not the simple one users default to
+        self.assertEqual(
+            action["views"], [(self.env.ref("base.view_users_form").id, "form")]
+        )
+
+    def test_template_login_is_generated(self):
+        """The template form hides the login: a template gets a unique one."""
+        Users = self.env["res.users"].with_user(self.admin)
+        first, second = Users.with_context(
+            default_is_access_right_template=True
+        ).create([{"name": "No login 1"}, {"name": "No login 2"}])
+        self.assertTrue(first.login.startswith("access-right-template-"))
+        self.assertNotEqual(first.login, second.login)
+        self.assertTrue(first.is_access_right_template)
+        self.assertFalse(first.active)
+        self.assertFalse(first.partner_id.active)
 
     def test_create_template_from_portal_user_refused(self):
         with self.assertRefused(UserError, "internal users only"):
@@ -161,7 +177,9 @@ class TestAccessRightTemplate(TransactionCase):
         self.assertLessEqual(self.group_user.trans_implied_ids, groups)
 
     def test_switch_template_must_be_a_template(self):
-        with self.assertRefused(ValidationError, "is not an access right template"):
+        with self.assertRefused(
+            ValidationError, "cannot be a Template for Switch to Internal"
+        ):
             self.portal.with_user(self.admin).switch_template_id = self.internal
         self.assertFalse(self.portal.switch_template_id)
 
@@ -255,8 +273,8 @@ class TestAccessRightTemplate(TransactionCase):
         )
         self.assertIn(params_editor, self.template_a.groups_id)
         # the default template (internal user rights) has no such capability
-        self.assertEqual(
-            self.default_template._access_right_template_admin_capabilities(), []
+        self.assertFalse(
+            self.default_template._access_right_template_admin_capabilities()
         )
 
     def test_template_stays_archived(self):

@@ -1,351 +1,287 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.fr import siret as stdnum_siret
-
-from odoo import _
-from odoo.exceptions import AccessDenied, UserError, ValidationError
-from odoo.http import request, route
-from odoo.tools import escape_psql
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, tools
+from odoo.exceptions import AccessDenied, AccessError, ValidationError
+from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-_logger = logging.getLogger(__name__)
+from ..managed_fields import MANAGED_FIELDS, MANAGED_FIELDS_BY_KEY
+
+# Session key of the confirmation shown on the next portal page.
+NOTICE_KEY = "portal_field_access_notice"
 
 
 class PortalFieldAccessCustomerPortal(CustomerPortal):
-    """My Account (/my/account) with the fields granted by Portal Access Groups.
+    """My Account (/my/account) for portal users managed by Portal Access Groups.
 
-    The stock form keeps working untouched: our POST keys are taken out of the
-    submitted data before the stock code sees them, checked against the user's
-    rights, validated, and written only once everything is accepted.
+    Built on core's hooks: ``_get_mandatory_fields``/``_get_optional_fields``
+    say which keys the form may carry, ``details_form_validate`` checks the
+    rights and values (the table of ``managed_fields``, the same the ORM guard
+    uses), ``on_account_update`` writes what is left. Users nobody manages
+    (internal users) get the stock behaviour.
     """
 
-    # Where each managed field is written (``password`` has its own flow).
-    PFA_USER_FIELDS = ("login", "lang")
-    PFA_PARTNER_FIELDS = ("firstname", "lastname", "street2", "siret")
-
     # ------------------------------------------------------------------
-    # Extension points
+    # Who and what
     # ------------------------------------------------------------------
-    def _pfa_post_keys(self):
-        """Return ``{field_key: [POST keys]}`` of the fields managed here.
-
-        A POST carrying any of these keys is about that field, whatever the
-        value (an empty value is still an attempt to change it).
-        """
-        return {
-            "login": ["login"],
-            "password": ["old_password", "new_password", "confirm_password"],
-            "firstname": ["firstname"],
-            "lastname": ["lastname"],
-            "lang": ["lang"],
-            "street2": ["street2"],
-            "siret": ["siret"],
-        }
-
-    def _pfa_max_lengths(self):
-        """Return ``{field_key: max length}``: free-text inputs are bounded so a
-        forged form cannot store megabytes in a contact."""
-        return {
-            "login": 254,
-            "password": 512,
-            "firstname": 128,
-            "lastname": 128,
-            "street2": 128,
-        }
-
-    def _pfa_field_labels(self):
-        """Return ``{field_key: translated label}`` for messages."""
-        Line = request.env["portal.access.group.line"]
-        return dict(Line._fields["field_name"]._description_selection(request.env))
-
-    # ------------------------------------------------------------------
-    # Route
-    # ------------------------------------------------------------------
-    @route()
-    def account(self, redirect=None, **post):
+    def _pfa_access(self):
+        """Rights of the current user on My Account; None for a user no group
+        manages (internal users), ``{}`` for a portal user without rights."""
         user = request.env.user
-        access = user._portal_field_access()
-        own = self._pfa_pop_values(post)
-        if request.httprequest.method != "POST" or not (post or own):
-            return self._pfa_complete_response(
-                super().account(redirect=redirect, **post), access
-            )
+        if not user._is_portal():
+            return None
+        return user._pfa_account_access()
 
-        error, error_message, cleaned = self._pfa_check_rights(own, access)
-        if not error:
-            error, error_message, cleaned = self._pfa_validate(own, user)
-        if error:
-            return self._pfa_render_refused(
-                redirect, post, own, access, error, error_message
-            )
+    def _pfa_writable_keys(self, access):
+        """POST keys of the fields the user may write."""
+        return [
+            key
+            for field in MANAGED_FIELDS
+            if access.get(field.key) == "write"
+            for key in field.post_keys
+        ]
 
+    def _pfa_form_keys(self):
+        """Every key the My Account form may carry (what a re-render keeps)."""
+        return set(self._get_mandatory_fields() + self._get_optional_fields())
+
+    # ------------------------------------------------------------------
+    # Core hooks
+    # ------------------------------------------------------------------
+    def _get_mandatory_fields(self):
+        fields = super()._get_mandatory_fields()
+        access = self._pfa_access()
+        if access is None:
+            return fields
+        # a field the user may not change is not on the form: not missing
+        writable = self._pfa_writable_keys(access)
+        return [key for key in fields if key in writable]
+
+    def _get_optional_fields(self):
+        fields = super()._get_optional_fields()
+        access = self._pfa_access()
+        if access is None:
+            return fields
+        # every managed key is known: read-only ones may come back unchanged
+        # (stock forms post them) and are checked in details_form_validate
+        mandatory = self._get_mandatory_fields()
+        keys = [key for key in super()._get_mandatory_fields() if key not in mandatory]
+        keys += fields
+        keys += [key for field in MANAGED_FIELDS for key in field.post_keys]
+        return [key for key in dict.fromkeys(keys) if key not in mandatory]
+
+    def details_form_validate(self, data, partner_creation=False):
+        access = None if partner_creation else self._pfa_access()
+        if access is None:
+            return super().details_form_validate(data, partner_creation)
+        user = request.env.user
+        partner = user.partner_id
+        self._pfa_split_name(data, partner)
+        # core reads the country (VAT check); a user without the country
+        # right does not post it
+        data.setdefault("country_id", str(partner.country_id.id or ""))
+        if not partner.can_edit_vat():
+            data["country_id"] = str(partner.country_id.id or "")
+
+        error, error_message = super().details_form_validate(data, partner_creation)
+        # a refused form is re-rendered with the POST in its context: keep
+        # only the form's own keys (any other key could shadow a page variable)
+        form_keys = self._pfa_form_keys()
+        for key in [key for key in data if key not in form_keys]:
+            del data[key]
+
+        changes = self._pfa_form_changes(data, user)
         try:
-            with request.env.cr.savepoint():
-                response = super().account(redirect=redirect, **post)
-                if getattr(response, "is_qweb", False):
-                    # the stock validation refused the form and saved nothing:
-                    # keep our input on the page too
-                    return self._pfa_complete_response(response, access, own)
-                self._pfa_apply(cleaned, user)
-        except (AccessDenied, UserError) as exc:
-            # raised while saving (password rules, constraints): the savepoint
-            # rolled every change back, the stock ones included
-            message = exc.args[0] if exc.args else _("Your changes were not saved.")
-            if isinstance(exc, AccessDenied) and message == AccessDenied().args[0]:
-                message = _("The current password you provided is incorrect.")
-            return self._pfa_render_refused(
-                redirect, post, own, access, {"pfa": "error"}, [message]
-            )
-        self._pfa_after_apply(cleaned, user, response)
-        return response
+            user._pfa_check_changes(changes, access)
+        except AccessError as exc:
+            for field, _old, _new in changes:
+                if access.get(field.key) != "write":
+                    error[field.key] = "forbidden"
+            error_message.append(exc.args[0])
+            return error, error_message
 
-    # ------------------------------------------------------------------
-    # Steps
-    # ------------------------------------------------------------------
-    def _pfa_pop_values(self, post):
-        """Take our keys out of ``post``; return ``{field_key: {key: value}}``."""
-        own = {}
-        for field_key, keys in self._pfa_post_keys().items():
-            for key in keys:
-                if key in post:
-                    own.setdefault(field_key, {})[key] = post.pop(key)
-        return own
-
-    def _pfa_check_rights(self, own, access):
-        """Refuse any field the user may not write (absent, or read only).
-
-        This is the server-side guard: the template hides those inputs, but a
-        forged POST must fail the same way.
-        """
-        forbidden = [key for key in own if access.get(key) != "write"]
-        if not forbidden:
-            return {}, [], {}
-        labels = self._pfa_field_labels()
-        _logger.info(
-            "User #%s refused on /my/account for fields %s",
-            request.env.uid,
-            forbidden,
-        )
-        return (
-            {key: "forbidden" for key in forbidden},
-            [
-                _(
-                    "You are not allowed to change: %s. Nothing was saved.",
-                    ", ".join(labels[key] for key in forbidden),
-                )
-            ],
-            {},
-        )
-
-    def _pfa_validate(self, own, user):
-        """Validate and clean the submitted values.
-
-        Return ``(error, error_message, cleaned)`` where ``cleaned`` maps each
-        field key to the value to save (``password`` to ``(old, new)``).
-        """
-        error, error_message, cleaned = {}, [], {}
-        max_lengths = self._pfa_max_lengths()
-        labels = self._pfa_field_labels()
-        for field_key, values in own.items():
-            too_long = [
-                value
-                for value in values.values()
-                if field_key in max_lengths
-                and len(value or "") > max_lengths[field_key]
-            ]
+        for field, _old, new in changes:
+            if {field.key, field.post_keys[0]} & error.keys():
+                continue  # core refused it already (e-mail format, VAT)
             try:
-                if too_long:
-                    raise ValidationError(
-                        _(
-                            "%(field)s is too long (%(max)s characters at most).",
-                            field=labels[field_key],
-                            max=max_lengths[field_key],
-                        )
-                    )
-                validator = getattr(self, f"_pfa_validate_{field_key}")
-                value = validator(values, user)
+                cleaned = user._pfa_clean(field, new)
+                self._pfa_check_field(field, data, user)
             except ValidationError as exc:
-                error[field_key] = "error"
+                error[field.key] = "error"
                 error_message.append(exc.args[0])
                 continue
-            if value is not None:
-                cleaned[field_key] = value
+            if isinstance(cleaned, str) and not field.write_only:
+                data[field.post_keys[0]] = cleaned
         if not error:
             try:
-                self._pfa_validate_names(cleaned, user)
+                self._pfa_check_names(data, partner)
             except ValidationError as exc:
                 error["firstname"] = error["lastname"] = "error"
                 error_message.append(exc.args[0])
-        return error, error_message, cleaned
+        return error, error_message
 
-    def _pfa_validate_login(self, values, user):
-        login = (values["login"] or "").strip()
-        if not login:
-            raise ValidationError(_("The login cannot be empty."))
-        if login == user.login:
-            return None
-        # sudo: the user may write their login (checked before), and must not
-        # take the login of any user, archived ones included
-        taken = (
-            request.env["res.users"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [("login", "=ilike", escape_psql(login)), ("id", "!=", user.id)],
-                limit=1,
-            )
-        )
-        if taken:
-            raise ValidationError(
-                _("The login %s is already taken, please choose another one.", login)
-            )
-        return login
+    def on_account_update(self, values, partner):
+        """Write the accepted managed fields; leave the partner values to core.
 
-    def _pfa_validate_password(self, values, user):
-        old = (values.get("old_password") or "").strip()
-        new = (values.get("new_password") or "").strip()
-        confirm = (values.get("confirm_password") or "").strip()
-        if not new and not confirm:
-            # the password block was left empty (a browser may still have
-            # autofilled the current password): nothing to change
-            return None
-        if not old:
-            raise ValidationError(_("Enter your current password to set a new one."))
-        if new != confirm:
-            raise ValidationError(
-                _("The new password and its confirmation must be identical.")
-            )
-        try:
-            request.env["res.users"]._check_credentials(old, {"interactive": True})
-        except AccessDenied as exc:
-            raise ValidationError(
-                _(
-                    "The current password you provided is incorrect, "
-                    "your password was not changed."
-                )
-            ) from exc
-        return (old, new)
-
-    def _pfa_validate_firstname(self, values, user):
-        return (values["firstname"] or "").strip() or False
-
-    def _pfa_validate_lastname(self, values, user):
-        return (values["lastname"] or "").strip() or False
-
-    def _pfa_validate_names(self, cleaned, user):
-        """partner_firstname requires a first or a last name on a person."""
-        if "firstname" not in cleaned and "lastname" not in cleaned:
-            return
-        partner = user.partner_id
-        firstname = cleaned.get("firstname", partner.firstname)
-        lastname = cleaned.get("lastname", partner.lastname)
-        if not partner.is_company and not (firstname or lastname):
-            raise ValidationError(_("Please enter a first name or a last name."))
-
-    def _pfa_validate_lang(self, values, user):
-        code = values["lang"] or ""
-        if code not in dict(request.env["res.lang"].get_installed()):
-            raise ValidationError(_("The language %s is not available.", code))
-        return code
-
-    def _pfa_validate_street2(self, values, user):
-        return (values["street2"] or "").strip() or False
-
-    def _pfa_validate_siret(self, values, user):
-        value = (values["siret"] or "").strip()
-        if not value:
-            return False
-        try:
-            return stdnum_siret.validate(value)
-        except StdnumValidationError as exc:
-            raise ValidationError(
-                _("The SIRET number %s is not valid.", value)
-            ) from exc
-
-    def _pfa_apply(self, cleaned, user):
-        """Write the accepted values: user fields, partner fields, password.
-
-        Called inside a savepoint after the stock fields were written, so
-        our values (first/last name) win over the stock ``name`` and any error
-        here undoes everything.
+        ``values`` holds the form keys core collected (all validated); take out
+        what is not a partner field or does not change, apply the login and
+        the password, log the changes.
         """
-        # sudo: every key of ``cleaned`` passed _pfa_check_rights and the
-        # validation, and only the user's own records are written
-        user_vals = {k: cleaned[k] for k in self.PFA_USER_FIELDS if k in cleaned}
-        if user_vals:
-            user.sudo().write(user_vals)
-        partner_vals = {k: cleaned[k] for k in self.PFA_PARTNER_FIELDS if k in cleaned}
-        if partner_vals:
-            user.partner_id.sudo().write(partner_vals)
-        if "password" in cleaned:
-            # Odoo's own flow: credential check and password rules
-            request.env["res.users"].change_password(*cleaned["password"])
-
-    def _pfa_after_apply(self, cleaned, user, response):
-        """Keep the browser session valid and in the user's language."""
-        if {"login", "password"} & cleaned.keys():
+        res = super().on_account_update(values, partner)
+        access = self._pfa_access()
+        if access is None:
+            return res
+        user = request.env.user
+        secrets = {
+            key: values.pop(key, "")
+            for key in (
+                "login_password",
+                "old_password",
+                "new_password",
+                "confirm_password",
+            )
+        }
+        new_login = values.pop("login", None)
+        changes = []
+        for field in MANAGED_FIELDS:
+            if field.model != "res.partner" or field.key not in values:
+                continue
+            new = values[field.key]
+            old = user._pfa_current_value(field)
+            if (
+                access.get(field.key) != "write"
+                or user._pfa_normalize(field, new) == old
+            ):
+                # unchanged (or read-only, posted back as it is): not written
+                del values[field.key]
+                continue
+            values[field.key] = user._pfa_clean(field, new)
+            changes.append((field, old, values[field.key]))
+        notices = []
+        login_field = MANAGED_FIELDS_BY_KEY["login"]
+        if new_login is not None and access.get("login") == "write":
+            new_login = user._pfa_clean(login_field, new_login)
+            if new_login != user.login:
+                notices.append("login")
+                old_login, old_email = user.login, partner.email
+                changes.append((login_field, old_login, new_login))
+                # sudo: the right, the current password and the login were
+                # checked in details_form_validate
+                user.sudo().write({"login": new_login})
+                if (
+                    tools.single_email_re.match(new_login)
+                    and new_login != partner.email
+                ):
+                    # a login that is an e-mail address is the contact's address
+                    old = user._pfa_current_value(MANAGED_FIELDS_BY_KEY["email"])
+                    values["email"] = new_login
+                    changes.append((MANAGED_FIELDS_BY_KEY["email"], old, new_login))
+                user._pfa_send_login_notice(old_login, old_email)
+        if secrets["new_password"] and access.get("password") == "write":
+            # Odoo's own flow (credential check, password rules); it logs
+            # the change on the contact (res.users._change_password)
+            request.env["res.users"].change_password(
+                secrets["old_password"], secrets["new_password"]
+            )
+            notices.append("password")
+        user._pfa_log_changes(changes)
+        if notices:
             # login and password are part of the session token (as in
             # portal's /my/security after a password change)
             request.env.flush_all()
             request.session.session_token = user._compute_session_token(
                 request.session.sid
             )
-        if "lang" in cleaned:
-            # the frontend picks the language from the URL, then this cookie,
-            # then the session context: update the last two
-            request.session.context = dict(
-                request.session.context, lang=cleaned["lang"]
-            )
-            # on the future response: it is merged after the cookie that the
-            # frontend dispatch may already have queued for the old language
-            request.future_response.set_cookie("frontend_lang", cleaned["lang"])
+            request.session[NOTICE_KEY] = "+".join(notices)
+        if "lang" in values:
+            self._pfa_switch_lang(values["lang"])
+        return res
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        # the confirmation of a login/password change, shown once
+        notice = request.session.pop(NOTICE_KEY, None)
+        if notice:
+            values["pfa_notice"] = self._pfa_notice_message(notice)
+        return values
 
     # ------------------------------------------------------------------
-    # Rendering
+    # Steps (extension points)
     # ------------------------------------------------------------------
-    def _pfa_render_refused(self, redirect, post, own, access, error, error_message):
-        """Render the page unsaved, with the user's input and the errors."""
-        # no POST data: the stock code renders without validating nor writing
-        response = super().account(redirect=redirect)
-        response.qcontext.update(post)
-        response.qcontext["error"] = dict(response.qcontext.get("error") or {}, **error)
-        response.qcontext["error_message"] = (
-            list(response.qcontext.get("error_message") or []) + error_message
-        )
-        return self._pfa_complete_response(response, access, own)
+    def _pfa_split_name(self, data, partner):
+        """Stock forms post one ``name``: read it as the first and last name
+        partner_firstname would split it into."""
+        if "name" not in data:
+            return
+        name = partner._get_whitespace_cleaned_name(data.pop("name") or "")
+        if name == partner.name:
+            return
+        parts = partner._get_inverse_name(name, partner.is_company)
+        data.setdefault("firstname", parts["firstname"] or "")
+        data.setdefault("lastname", parts["lastname"] or "")
 
-    def _pfa_complete_response(self, response, access, own=None):
-        """Add what portal_my_details_fields needs to show our fields."""
-        if not getattr(response, "is_qweb", False) or not access:
-            return response
-        user = request.env.user
-        partner = user.partner_id
-        current = {
-            "login": user.login,
-            "firstname": partner.firstname or "",
-            "lastname": partner.lastname or "",
-            "lang": user.lang or "",
-            "street2": partner.street2 or "",
-            "siret": partner.siret or "",
-        }
-        # never send back the value of a field the user may not read
-        current = {k: v for k, v in current.items() if access.get(k)}
-        user_input = {
-            key: values.get(key, "")
-            for key, values in (own or {}).items()
-            if key != "password" and access.get(key) == "write"
-        }
-        response.qcontext.update(
-            {
-                "pfa_access": access,
-                "pfa_values": dict(current, **user_input),
-                "pfa_langs": request.env["res.lang"].get_installed()
-                if access.get("lang")
-                else [],
-            }
-        )
-        return response
+    def _pfa_form_changes(self, data, user):
+        """``[(field, old, new)]`` of the managed fields the POST changes."""
+        changes = []
+        for field in MANAGED_FIELDS:
+            name = field.post_keys[0]
+            if field.key == "password":
+                if data.get("new_password") or data.get("confirm_password"):
+                    changes.append((field, None, data.get("new_password") or ""))
+                continue
+            if name not in data:
+                continue
+            old = user._pfa_current_value(field)
+            if user._pfa_normalize(field, data[name]) != old:
+                changes.append((field, old, data[name]))
+        return changes
+
+    def _pfa_check_field(self, field, data, user):
+        """Checks of a changed field beyond its value: the current password
+        for the login and the password."""
+        if field.key == "login":
+            self._pfa_check_current_password(data.get("login_password"))
+        elif field.key == "password":
+            if data.get("new_password") != data.get("confirm_password"):
+                raise ValidationError(
+                    _("The new password and its confirmation must be identical.")
+                )
+            self._pfa_check_current_password(data.get("old_password"))
+
+    def _pfa_check_current_password(self, password):
+        if not password:
+            raise ValidationError(_("Enter your current password to confirm."))
+        try:
+            request.env["res.users"]._check_credentials(password, {"interactive": True})
+        except AccessDenied as exc:
+            raise ValidationError(
+                _("The current password you provided is incorrect. Nothing was saved.")
+            ) from exc
+
+    def _pfa_check_names(self, data, partner):
+        """partner_firstname requires a first or a last name on a person."""
+        if "firstname" not in data and "lastname" not in data:
+            return
+        firstname = data.get("firstname", partner.firstname)
+        lastname = data.get("lastname", partner.lastname)
+        if not partner.is_company and not (
+            (firstname or "").strip() or (lastname or "").strip()
+        ):
+            raise ValidationError(_("Please enter a first name or a last name."))
+
+    def _pfa_switch_lang(self, lang):
+        """Show the next pages in the new language."""
+        # the frontend picks the language from the URL, then this cookie, then
+        # the session context: update the last two
+        request.session.context = dict(request.session.context, lang=lang)
+        request.future_response.set_cookie("frontend_lang", lang)
+
+    def _pfa_notice_message(self, notice):
+        """The confirmation for ``notice`` ('login', 'password' or both)."""
+        kinds = set(notice.split("+"))
+        if kinds >= {"login", "password"}:
+            return _("Your login and your password were changed.")
+        if "login" in kinds:
+            return _("Your login was changed.")
+        return _("Your password was changed.")

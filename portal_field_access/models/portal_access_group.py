@@ -1,8 +1,8 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models, tools
 
-from .portal_access_group_line import WRITE_ONLY_FIELDS
+from ..managed_fields import MANAGED_FIELDS, WRITE_ONLY_FIELDS
 
 
 class PortalAccessGroup(models.Model):
@@ -16,6 +16,12 @@ class PortalAccessGroup(models.Model):
         string="Applies to all portal users",
         help="Every portal user gets the rights of this group, "
         "whether or not they are listed in Portal Users.",
+    )
+    default_group = fields.Boolean(
+        string="Default group",
+        readonly=True,
+        help="Applies to every portal user who is in no other active Portal "
+        "Access Group (installed with the rights stock Odoo gives).",
     )
     user_ids = fields.Many2many(
         comodel_name="res.users",
@@ -50,7 +56,7 @@ class PortalAccessGroup(models.Model):
     def create(self, vals_list):
         groups = super().create(vals_list)
         # a group created without the default (import, RPC) still offers every
-        # field, so the form always shows the 7 lines
+        # field, so the form always shows one line per managed field
         groups._complete_lines()
         self.env.registry.clear_cache()
         return groups
@@ -65,6 +71,14 @@ class PortalAccessGroup(models.Model):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    @api.model
+    def _grant_standard_rights(self, group_ids):
+        """Give the groups Write on the fields stock Odoo lets portal users
+        change (``standard`` in the table): the default group's rights."""
+        standard = [field.key for field in MANAGED_FIELDS if field.standard]
+        lines = self.browse(group_ids).line_ids
+        lines.filtered(lambda line: line.field_name in standard).perm_write = True
 
     def _complete_lines(self):
         """Create the missing field lines of the groups (without any right)."""
@@ -84,9 +98,9 @@ class PortalAccessGroup(models.Model):
         """Return ``{field_key: 'read' | 'write'}`` for ``user``.
 
         The rights are the union of the active groups that list the user or
-        apply to all portal users. Only portal users get rights: internal and
-        public users are never affected. Extension point for other sources of
-        rights.
+        apply to all portal users; a user in no such group gets the rights of
+        the default group(s). Only portal users get rights: internal and public
+        users are never affected. Extension point for other sources of rights.
         """
         if not user or not user._is_portal():
             return {}
@@ -101,9 +115,18 @@ class PortalAccessGroup(models.Model):
         """
         # sudo: portal users may not read the groups; we only return the
         # rights of this one user
-        groups = self.sudo().search(
-            ["|", ("all_portal_users", "=", True), ("user_ids", "in", [user_id])]
+        Group = self.sudo()
+        groups = Group.search(
+            [
+                ("default_group", "=", False),
+                "|",
+                ("all_portal_users", "=", True),
+                ("user_ids", "in", [user_id]),
+            ]
         )
+        if not groups:
+            # nobody configured this user: the default group keeps stock rights
+            groups = Group.search([("default_group", "=", True)])
         access = {}
         for line in groups.line_ids:
             if line.perm_write:

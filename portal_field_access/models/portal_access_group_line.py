@@ -1,10 +1,9 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# Fields whose value is never shown: they can only be written.
-WRITE_ONLY_FIELDS = ("password",)
+from ..managed_fields import MANAGED_FIELDS, WRITE_ONLY_FIELDS
 
 
 class PortalAccessGroupLine(models.Model):
@@ -20,15 +19,7 @@ class PortalAccessGroupLine(models.Model):
     )
     sequence = fields.Integer(compute="_compute_sequence", store=True)
     field_name = fields.Selection(
-        selection=[
-            ("login", "Login"),
-            ("password", "Password"),
-            ("firstname", "First Name"),
-            ("lastname", "Last Name"),
-            ("lang", "Language"),
-            ("street2", "Street 2"),
-            ("siret", "SIRET"),
-        ],
+        selection=[(field.key, field.label) for field in MANAGED_FIELDS],
         string="Field",
         required=True,
     )
@@ -41,7 +32,8 @@ class PortalAccessGroupLine(models.Model):
     )
     perm_write = fields.Boolean(
         string="Write",
-        help="The portal user may change the value on My Account (implies Read).",
+        help="The portal user may change the value, on My Account and on any "
+        "other channel (implies Read).",
     )
 
     _sql_constraints = [  # noqa: RUF012 (Odoo reads this class attribute)

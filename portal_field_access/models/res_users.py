@@ -1,6 +1,26 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from markupsafe import Markup
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siret as stdnum_siret
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import escape_psql
+
+from ..managed_fields import MANAGED_FIELDS, MANAGED_FIELDS_BY_KEY
+
+_logger = logging.getLogger(__name__)
+
+# Shown for an empty value (read-only fields, audit notes).
+EMPTY = "\N{EM DASH}"
+# Fields whose right can only be "read" once the partner has issued documents:
+# stock Odoo locks them then (res.partner.can_edit_vat).
+VAT_LOCKED_FIELDS = ("company_name", "vat", "country_id")
+# Fields stock My Account requires when they are on the form.
+REQUIRED_FIELDS = ("email", "phone", "street", "city", "country_id")
 
 
 class ResUsers(models.Model):
@@ -19,14 +39,399 @@ class ResUsers(models.Model):
         "users also give their rights without being listed here.",
     )
 
+    # ------------------------------------------------------------------
+    # CRUD: every self-write of a portal user goes through the guard
+    # ------------------------------------------------------------------
     def write(self, vals):
+        # before the SELF_WRITEABLE_FIELDS escalation of base, while the write
+        # is still the portal user's own (not sudo)
+        vals, changes = self._pfa_guard_own_write(self, vals)
         res = super().write(vals)
         if "portal_access_group_ids" in vals:
             # rights are cached per user (portal.access.group)
             self.env.registry.clear_cache()
+        self.env.user._pfa_log_changes(changes)
         return res
 
+    def _change_password(self, new_passwd):
+        # change_password (JSON-RPC, XML-RPC, /my/security, My Account) and the
+        # backend wizard all end here, as sudo: check who changes whose password
+        own = self.env.user._is_portal() and self.id == self.env.uid
+        if own:
+            field = MANAGED_FIELDS_BY_KEY["password"]
+            self._pfa_check_changes([(field, None, None)])
+            self._pfa_clean(field, new_passwd)
+        res = super()._change_password(new_passwd)
+        if own:
+            self._pfa_log_changes([(MANAGED_FIELDS_BY_KEY["password"], None, None)])
+        return res
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
     def _portal_field_access(self):
-        """Return ``{field_key: 'read' | 'write'}`` for this user on My Account."""
+        """Return ``{field_key: 'read' | 'write'}`` for this user."""
         self.ensure_one()
         return self.env["portal.access.group"]._get_field_access(self)
+
+    def _pfa_account_access(self):
+        """Rights as My Account applies them: stock Odoo's own lock on the
+        company name, VAT and country (documents issued) still holds."""
+        self.ensure_one()
+        access = self._portal_field_access()
+        if access and not self.partner_id.can_edit_vat():
+            for key in VAT_LOCKED_FIELDS:
+                if access.get(key) == "write":
+                    access[key] = "read"
+        return access
+
+    @api.model
+    def _pfa_labels(self):
+        """Return ``{field_key: translated label}``."""
+        Line = self.env["portal.access.group.line"]
+        return dict(Line._fields["field_name"]._description_selection(self.env))
+
+    # ------------------------------------------------------------------
+    # Guard
+    # ------------------------------------------------------------------
+    @api.model
+    def _pfa_guard_own_write(self, records, vals):
+        """Check ``records.write(vals)`` when a portal user writes themselves.
+
+        Applies to a portal user writing their own user or partner without
+        sudo (JSON-RPC, XML-RPC, a form): every managed field that changes needs
+        the Write right and a valid, bounded value. Sudo writes are code that
+        checked already (My Account does, with the same table and rights).
+
+        Return ``(vals, changes)``: the values to write (cleaned) and the
+        changes to log, or ``(vals, [])`` when the write is none of our business.
+        """
+        user = self.env.user
+        if self.env.su or not vals or not user._is_portal():
+            return vals, []
+        own = user if records._name == "res.users" else user.partner_id
+        if own.id not in records.ids:
+            return vals, []
+        changes = user._pfa_changes(vals)
+        if not changes:
+            return vals, []
+        user._pfa_check_changes(changes)
+        vals = dict(vals)
+        for field, _old, new in changes:
+            cleaned = user._pfa_clean(field, new)
+            if field.key in vals:
+                vals[field.key] = cleaned
+        return vals, changes
+
+    def _pfa_changes(self, vals):
+        """Return ``[(field, old, new)]`` for the managed fields ``vals`` changes.
+
+        ``name`` is split as partner_firstname does, so changing the full name
+        changes the first and/or last name. A password is always a change.
+        """
+        self.ensure_one()
+        partner = self.partner_id
+        split = {}
+        if "name" in vals and not {"firstname", "lastname"} & vals.keys():
+            name = partner._get_whitespace_cleaned_name(vals["name"] or "")
+            split = partner._get_inverse_name(name, partner.is_company)
+        changes = []
+        for field in MANAGED_FIELDS:
+            if field.write_only:
+                if vals.get(field.key):
+                    changes.append((field, None, None))
+                continue
+            if field.key in vals:
+                new = vals[field.key]
+            elif field.key in split:
+                new = split[field.key]
+            else:
+                continue
+            old = self._pfa_current_value(field)
+            if self._pfa_normalize(field, new) != old:
+                changes.append((field, old, new))
+        return changes
+
+    def _pfa_check_changes(self, changes, access=None):
+        """Refuse the changes of fields the user may not write."""
+        if access is None:
+            access = self._portal_field_access()
+        forbidden = [
+            field.key for field, _o, _n in changes if access.get(field.key) != "write"
+        ]
+        if forbidden:
+            labels = self._pfa_labels()
+            _logger.info("User #%s refused changing %s", self.env.uid, forbidden)
+            raise AccessError(
+                _(
+                    "You are not allowed to change: %s. Nothing was saved.",
+                    ", ".join(labels[key] for key in forbidden),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Values
+    # ------------------------------------------------------------------
+    def _pfa_current_value(self, field):
+        """Normalized current value of ``field`` for this user."""
+        self.ensure_one()
+        if field.write_only:
+            return None
+        record = self if field.model == "res.users" else self.partner_id
+        if field.key == "company_name":
+            # what stock My Account shows (and posts back) as the company name
+            return record.company_name or record.commercial_company_name or False
+        return self._pfa_normalize(field, record[field.key])
+
+    @api.model
+    def _pfa_normalize(self, field, value):
+        """Comparable form of a value: ids for relations, stripped text, False
+        when empty."""
+        if field.widget in ("country", "state"):
+            if isinstance(value, models.BaseModel):
+                return value.id or False
+            try:
+                return int(value) if value else False
+            except (TypeError, ValueError):
+                return value
+        if isinstance(value, str):
+            return value.strip() or False
+        return value or False
+
+    def _pfa_clean(self, field, value):
+        """Validate and clean a submitted value of ``field``: the length bound,
+        then ``_pfa_clean_<key>`` (default: trimmed text). Raise
+        ValidationError with a message for the user."""
+        if (
+            field.max_length
+            and isinstance(value, str)
+            and len(value.strip()) > field.max_length
+        ):
+            raise ValidationError(
+                _(
+                    "%(field)s is too long (%(max)s characters at most).",
+                    field=self._pfa_labels()[field.key],
+                    max=field.max_length,
+                )
+            )
+        cleaner = getattr(self, f"_pfa_clean_{field.key}", None)
+        if cleaner:
+            return cleaner(value)
+        return self._pfa_normalize(field, value)
+
+    def _pfa_clean_email(self, value):
+        value = (value or "").strip()
+        if value and not tools.single_email_re.match(value):
+            raise ValidationError(_("%s is not a valid email address.", value))
+        return value or False
+
+    def _pfa_clean_country_id(self, value):
+        country_id = self._pfa_normalize(MANAGED_FIELDS_BY_KEY["country_id"], value)
+        if country_id and (
+            not isinstance(country_id, int)
+            or not self.env["res.country"].sudo().browse(country_id).exists()
+        ):
+            raise ValidationError(_("This country does not exist."))
+        return country_id
+
+    def _pfa_clean_state_id(self, value):
+        state_id = self._pfa_normalize(MANAGED_FIELDS_BY_KEY["state_id"], value)
+        if state_id and (
+            not isinstance(state_id, int)
+            or not self.env["res.country.state"].sudo().browse(state_id).exists()
+        ):
+            raise ValidationError(_("This state does not exist."))
+        return state_id
+
+    def _pfa_clean_lang(self, value):
+        code = (value or "").strip()
+        if code not in dict(self.env["res.lang"].get_installed()):
+            raise ValidationError(_("The language %s is not available.", code))
+        return code
+
+    def _pfa_clean_siret(self, value):
+        value = (value or "").strip()
+        if not value:
+            return False
+        try:
+            return stdnum_siret.validate(value)
+        except StdnumValidationError as exc:
+            raise ValidationError(
+                _("The SIRET number %s is not valid.", value)
+            ) from exc
+
+    def _pfa_clean_login(self, value):
+        """A login is unique among the logins AND e-mails of every other user
+        (archived ones too, case-insensitive): the password-reset form looks a
+        user up by either."""
+        login = (value or "").strip()
+        if not login:
+            raise ValidationError(_("The login cannot be empty."))
+        # sudo: a portal user may not read the other users
+        taken = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("id", "!=", self.id),
+                    "|",
+                    ("login", "=ilike", escape_psql(login)),
+                    ("email", "=ilike", escape_psql(login)),
+                ],
+                limit=1,
+            )
+        )
+        if taken:
+            raise ValidationError(
+                _("The login %s is already taken, please choose another one.", login)
+            )
+        return login
+
+    def _pfa_clean_password(self, value):
+        if not (value or "").strip():
+            raise ValidationError(
+                _("Setting empty passwords is not allowed for security reasons!")
+            )
+        return value
+
+    # ------------------------------------------------------------------
+    # Audit and notices
+    # ------------------------------------------------------------------
+    def _pfa_display(self, field, value):
+        """Human form of a normalized value, for notes and read-only fields."""
+        if not value:
+            return EMPTY
+        if field.widget == "country":
+            return self.env["res.country"].sudo().browse(value).display_name
+        if field.widget == "state":
+            return self.env["res.country.state"].sudo().browse(value).display_name
+        if field.widget == "lang":
+            return dict(self.env["res.lang"].get_installed()).get(value, value)
+        return str(value)
+
+    def _pfa_log_changes(self, changes):
+        """Log ``[(field, old, new)]`` on the contact's chatter (never a
+        password value)."""
+        if not changes:
+            return
+        self.ensure_one()
+        labels = self._pfa_labels()
+        items = []
+        for field, old, new in changes:
+            label = labels[field.key]
+            if field.write_only:
+                items.append(Markup("<li>%s</li>") % _("%s changed", label))
+            else:
+                new = self._pfa_normalize(field, new)
+                items.append(
+                    Markup("<li>%s: %s \N{RIGHTWARDS ARROW} %s</li>")
+                    % (
+                        label,
+                        self._pfa_display(field, old),
+                        self._pfa_display(field, new),
+                    )
+                )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("Profile changed by the portal user:"),
+            Markup().join(items),
+        )
+        # sudo: the portal user may not post on contacts; the note is about
+        # their own contact and written by the server
+        self.partner_id.sudo()._message_log(body=body)
+
+    def _pfa_send_login_notice(self, old_login, old_email):
+        """Warn the old address(es) that the login changed (as a security
+        notice: the owner of the account may not be the one who changed it)."""
+        self.ensure_one()
+        recipients = {
+            address
+            for address in (old_email, old_login)
+            if address and tools.single_email_re.match(address)
+        }
+        if not recipients:
+            return
+        # the notice speaks the user's language (_() reads self's context)
+        self.with_context(lang=self.lang or self.env.lang)._pfa_create_login_notice(
+            old_login, sorted(recipients)
+        )
+
+    def _pfa_create_login_notice(self, old_login, recipients):
+        """Queue the login-change notice to ``recipients``."""
+        body = Markup("<div><p>%s</p><p>%s</p><p>%s</p></div>") % (
+            _("Hello %s,", self.name),
+            _(
+                "The login of your account was changed from %(old)s to %(new)s.",
+                old=old_login,
+                new=self.login,
+            ),
+            _(
+                "If you did not make this change, contact us at once: someone "
+                "may have access to your account."
+            ),
+        )
+        # sudo: portal users may not create mails
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": _("Your login was changed"),
+                "body_html": body,
+                "email_to": ",".join(recipients),
+                "email_from": self.company_id.partner_id.email_formatted or False,
+                "auto_delete": True,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # My Account rows
+    # ------------------------------------------------------------------
+    def _pfa_account_rows(self, submitted=None):
+        """Rows of My Account for this user, in the order of the table.
+
+        Each row: key, label, right ('read'/'write'), name (POST key), widget,
+        value (input value), display (read-only text), optional, options.
+        ``submitted`` is the refused POST, whose values are shown again.
+        Empty for a user nobody manages (internal users get the stock form).
+        """
+        self.ensure_one()
+        if not self._is_portal():
+            return []
+        access = self._pfa_account_access()
+        labels = self._pfa_labels()
+        rows = []
+        for field in MANAGED_FIELDS:
+            right = access.get(field.key)
+            if not right or (field.write_only and right != "write"):
+                continue
+            current = self._pfa_current_value(field)
+            value = current
+            name = field.post_keys[0]
+            if submitted and right == "write" and name in submitted:
+                value = submitted[name]
+            rows.append(
+                {
+                    "key": field.key,
+                    "label": labels[field.key],
+                    "right": right,
+                    "name": name,
+                    "widget": field.widget,
+                    "value": "" if value is False or value is None else value,
+                    "display": self._pfa_display(field, current),
+                    "optional": field.key not in REQUIRED_FIELDS,
+                    "options": self._pfa_options(field) if right == "write" else [],
+                }
+            )
+        return rows
+
+    def _pfa_options(self, field):
+        """Choices of a select row: ``[(value, label, country_id)]``."""
+        if field.widget == "lang":
+            return [
+                (code, name, False)
+                for code, name in self.env["res.lang"].get_installed()
+            ]
+        if field.widget == "country":
+            countries = self.env["res.country"].sudo().search([])
+            return [(country.id, country.name, False) for country in countries]
+        if field.widget == "state":
+            states = self.env["res.country.state"].sudo().search([])
+            return [(state.id, state.name, state.country_id.id) for state in states]
+        return []

@@ -1,3 +1,4 @@
 from . import test_portal_access_group
 from . import test_portal_account
+from . import test_portal_channels
 from . import test_portal_tour

@@ -1,9 +1,12 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
 from odoo.tests.common import new_test_user
 
-FIELD_KEYS = ("login", "password", "firstname", "lastname", "lang", "street2", "siret")
+from ..managed_fields import MANAGED_FIELDS
+
+# What the default group "Portal users (standard rights)" grants.
+STANDARD_RIGHTS = {field.key: "write" for field in MANAGED_FIELDS if field.standard}
 
 
 class PortalFieldAccessCommon:

@@ -1,13 +1,14 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import FIELD_KEYS, PortalFieldAccessCommon
+from ..managed_fields import FIELD_KEYS
+from .common import STANDARD_RIGHTS, PortalFieldAccessCommon
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +25,69 @@ class TestPortalAccessGroup(PortalFieldAccessCommon, TransactionCase):
         )
         self.assertFalse(any(group.line_ids.mapped("perm_read")))
         self.assertFalse(any(group.line_ids.mapped("perm_write")))
-        self.assertEqual(self.portal._portal_field_access(), {})
+        # nobody is listed: the portal user keeps the default rights
+        self.assertEqual(self.portal._portal_field_access(), STANDARD_RIGHTS)
+
+    def test_default_group(self):
+        """A portal user in no group gets the rights stock Odoo gives; one an
+        admin puts in a group gets exactly that group's rights."""
+        default = self.env.ref("portal_field_access.portal_access_group_default")
+        self.assertTrue(default.default_group)
+        self.assertEqual(
+            set(STANDARD_RIGHTS),
+            {"firstname", "lastname", "email", "phone", "company_name", "vat"}
+            | {"street", "city", "zip", "country_id", "state_id", "password"},
+        )
+        self.assertEqual(self.portal._portal_field_access(), STANDARD_RIGHTS)
+        self._make_group({"firstname": "read"}, users=self.portal)
+        self.assertEqual(self.portal._portal_field_access(), {"firstname": "read"})
+        # the others still get the default rights
+        self.assertEqual(self.other_portal._portal_field_access(), STANDARD_RIGHTS)
+        # a group for all portal users replaces the default for everyone
+        self._make_group({"lang": "write"}, all_portal_users=True)
+        self.assertEqual(self.other_portal._portal_field_access(), {"lang": "write"})
+
+    def test_translations(self):
+        """Labels, messages and the default group are translated."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["portal_field_access"], ["fr_FR"]
+        )
+        portal = self.portal.with_context(lang="fr_FR")
+        self.assertEqual(portal._pfa_labels()["lastname"], "Nom")
+        self._make_group({"street2": "write"}, users=self.portal)
+        with self.assertRaises(AccessError) as exc:
+            self.portal.with_user(self.portal).with_context(lang="fr_FR").write(
+                {"lang": "fr_FR"}
+            )
+        self.assertEqual(
+            exc.exception.args[0],
+            "Vous n'êtes pas autorisé à modifier : Langue. Rien n'a été enregistré.",
+        )
+        default = self.env.ref("portal_field_access.portal_access_group_default")
+        self.assertEqual(
+            default.with_context(lang="fr_FR").name,
+            "Utilisateurs portail (droits standard)",
+        )
+
+    def test_form_creates_group(self):
+        """New > Name > Save works from the form (the lines' Field is sent)."""
+        form = Form(self.env["portal.access.group"].with_user(self.admin_rights))
+        form.name = "From the form"
+        with form.line_ids.edit(0) as line:
+            line.perm_write = True
+        with form.line_ids.edit(1) as line:
+            line.perm_read = True
+        form.user_ids.add(self.portal)
+        group = form.save()
+        self.assertEqual(
+            sorted(group.line_ids.mapped("field_name")), sorted(FIELD_KEYS)
+        )
+        self.assertEqual(group.user_ids, self.portal)
+        self.assertEqual(
+            self.portal._portal_field_access(),
+            {FIELD_KEYS[0]: "write", FIELD_KEYS[1]: "read"},
+        )
 
     def test_union_of_groups(self):
         self._make_group(
@@ -47,9 +110,9 @@ class TestPortalAccessGroup(PortalFieldAccessCommon, TransactionCase):
         self._make_group({"siret": "write"}, users=self.other_portal)
         self.assertEqual(self.portal._portal_field_access(), {"siret": "read"})
         self.assertEqual(self.other_portal._portal_field_access(), {"siret": "write"})
-        # archived groups give nothing
+        # archived groups give nothing: back to the default rights
         group.active = False
-        self.assertEqual(self.portal._portal_field_access(), {})
+        self.assertEqual(self.portal._portal_field_access(), STANDARD_RIGHTS)
 
     def test_internal_and_public_users_unaffected(self):
         self._make_group({key: "write" for key in FIELD_KEYS}, all_portal_users=True)
@@ -107,7 +170,7 @@ class TestPortalAccessGroup(PortalFieldAccessCommon, TransactionCase):
         )
         self.assertIn('name="portal_access_group_ids"', arch)
         # membership edited from the user's side applies at once (cached rights)
-        self.assertEqual(self.other_portal._portal_field_access(), {})
+        self.assertEqual(self.other_portal._portal_field_access(), STANDARD_RIGHTS)
         self.other_portal.with_user(self.admin_rights).write(
             {"portal_access_group_ids": [Command.link(group.id)]}
         )

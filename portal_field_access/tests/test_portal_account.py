@@ -1,10 +1,10 @@
 # Copyright 2026 Portal Suite contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
 
-from .common import PortalFieldAccessCommon
+from .common import STANDARD_RIGHTS, PortalFieldAccessCommon
 
 VALID_SIRET = "73282932000074"
 REFUSED = "You are not allowed to change"
@@ -80,6 +80,9 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
             "street2": partner.street2,
             "siret": partner.siret,
             "city": partner.city,
+            "email": partner.email,
+            "phone": partner.phone,
+            "country": partner.country_id.id,
         }
 
     def _assert_refused(self, extra, message=REFUSED, **stock):
@@ -135,16 +138,20 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self._grant({"login": "write"})
         self._login()
         self._assert_writable(self._get(), "login")
-        self._assert_saved({"login": "pfa_portal_renamed"})
+        self._assert_saved(
+            {"login": "pfa_portal_renamed", "login_password": "pfa_portal_pwd1"}
+        )
         self.assertEqual(self.portal.login, "pfa_portal_renamed")
         # the login is part of the session token: the session stays valid
         self.assertIn('value="pfa_portal_renamed"', self._get())
 
     def test_login_taken(self):
-        self._grant({"login": "write"})
+        self._grant({"login": "write", "city": "write"})
         self._login()
         response = self._assert_refused(
-            {"login": "PFA_Other_Portal"}, "already taken", city="Lyon"
+            {"login": "PFA_Other_Portal", "login_password": "pfa_portal_pwd1"},
+            "already taken",
+            city="Lyon",
         )
         # the user's input is kept on the page
         self.assertIn('value="PFA_Other_Portal"', response.text)
@@ -309,7 +316,7 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self._assert_refused({"street2": "Hacked"})
 
     def test_street2_write(self):
-        self._grant({"street2": "write"})
+        self._grant({"street2": "write", "city": "write"})
         self._login()
         self._assert_writable(self._get(), "street2")
         # stock fields are saved along with ours
@@ -374,15 +381,24 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(self.portal.partner_id.street2, "Bat. A")
 
-    def test_stock_form_unchanged_without_rights(self):
+    def test_default_rights_keep_stock_form(self):
+        """Nobody configured this user: the stock fields, all editable."""
+        self.assertEqual(self.portal._portal_field_access(), STANDARD_RIGHTS)
         self._login()
         html = self._get()
-        self.assertNotIn("o_portal_field_access", html)
-        self._assert_saved({}, city="Lyon")
+        for name in ("firstname", "lastname", "email", "phone", "street", "city"):
+            self._assert_writable(html, name)
+        for name in ("zipcode", "country_id", "state_id", "vat", "company_name"):
+            self._assert_writable(html, name)
+        self._assert_writable(html, "new_password")
+        self._assert_absent(html, "login", "lang", "street2", "siret")
+        # the stock form (one Name) is still accepted
+        self._assert_saved({}, city="Lyon", name="Janet Portalis")
         self.assertEqual(self.portal.partner_id.city, "Lyon")
+        self.assertEqual(self.portal.partner_id.name, "Janet Portalis")
 
     def test_stock_validation_keeps_our_input(self):
-        self._grant({"street2": "write"})
+        self._grant({"street2": "write", "email": "write"})
         self._login()
         before = self._snapshot()
         response = self._post({"street2": "Bat. C"}, email="not-an-email")
