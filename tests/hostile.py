@@ -127,8 +127,8 @@ class Actor:
 
 def build_world(admin, url, db):
     """Users and clients of the catalogue (created once per module)."""
-    attacker, victim, insider, employee = make_portal_users(
-        admin, db, 4, "hostile", allow=False
+    attacker, victim, insider, employee, nobody = make_portal_users(
+        admin, db, 5, "hostile", allow=False
     )
     group_user = xmlid(admin, "base", "group_user")
     admin.call(
@@ -153,6 +153,22 @@ def build_world(admin, url, db):
         "portal.access.group.line", "search", [("group_id", "=", group_id)]
     )
     admin.call("portal.access.group.line", "write", lines, {"perm_write": True})
+    # nobody: in a Portal Access Group that grants nothing (`attacker` is in no group,
+    # so the default group gives them stock Odoo's rights)
+    nothing_id = admin.call(
+        "portal.access.group",
+        "create",
+        {"name": "Hostile: no rights", "user_ids": [(4, nobody["id"])]},
+    )
+    lines = admin.call(
+        "portal.access.group.line", "search", [("group_id", "=", nothing_id)]
+    )
+    admin.call(
+        "portal.access.group.line",
+        "write",
+        lines,
+        {"perm_read": False, "perm_write": False},
+    )
     (template,) = admin.call(
         "res.users",
         "search_read",
@@ -167,15 +183,17 @@ def build_world(admin, url, db):
         "db": db,
         "template": template,
         "access_group": group_id,
+        "nothing_group": nothing_id,
         "users": {
             "attacker": attacker,
             "victim": victim,
             "insider": insider,
             "employee": employee,
+            "nobody": nobody,
         },
         "actors": {},
     }
-    for name in ("attacker", "victim", "insider", "employee"):
+    for name in ("attacker", "victim", "insider", "employee", "nobody"):
         world["actors"][name] = Actor(url, db, world["users"][name])
     insider_web = world["actors"]["insider"].web
     resp = post_switch(insider_web, insider_web.csrf_token("/my"), insider["password"])

@@ -50,26 +50,6 @@ def _is_template(w):
     )
 
 
-@pending("Language without the right, through RPC (res.users is self-writeable)")
-def _lang_rpc(w):
-    who = w["actors"]["attacker"]
-    refused(
-        who,
-        "call_kw",
-        "res.users",
-        "write",
-        [who.uid],
-        {"lang": False},
-        pattern=r"not allowed to change: Language|" + USERS_WRITE,
-    )
-
-
-@pending("First name without the right, through the stock Name field of My Account")
-def _name_field(w):
-    status, page = _account_post(w, "attacker", name="Forged Name")
-    assert status == 200 and "not allowed to change: First Name" in page
-
-
 @pending("API key minted while switched (a credential that outlives the revert)")
 def _api_key(w):
     insider = w["actors"]["insider"]
@@ -99,39 +79,6 @@ def _api_key(w):
     raise AssertionError(
         "an API key was minted while switched: " + json.dumps(action)[:300]
     )
-
-
-@pending("Password without the right, through RPC change_password")
-def _password_rpc(w):
-    who = w["actors"]["attacker"]
-    refused(
-        who,
-        "call_kw",
-        "res.users",
-        "change_password",
-        who.user["password"],
-        "pw-forged-12345",
-        pattern=r"not allowed to change: Password",
-    )
-
-
-@pending("Password without the right, through portal's /my/security page")
-def _password_security_page(w):
-    web = w["actors"]["attacker"].web
-    html = web.http.get(web.url + "/my/security", timeout=60).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    resp = web.http.post(
-        web.url + "/my/security",
-        data={
-            "csrf_token": token,
-            "op": "password",
-            "old": w["users"]["attacker"]["password"],
-            "new1": "pw-forged-12345",
-            "new2": "pw-forged-12345",
-        },
-        timeout=60,
-    )
-    assert "not allowed to change: Password" in resp.text
 
 
 # in definition order: the password attacks, which log the attacker out when they

@@ -1,11 +1,13 @@
 """Hostile catalogue: attacks against the real server (two workers), each refused with a
 clear message, with every security-relevant row compared before and after.
 
-Actors (created once): `attacker`, a portal user not allowed to switch and without any
-Portal Access Group; `victim`, an allowed portal user with Write on every My Account
-field; `insider`, an allowed portal user switched to internal for the whole module;
-`employee`, a plain internal user. Attacks that today's code does not refuse yet live
-in pending_hostile_catalogue.py (run it explicitly), so this file stays green.
+Actors (created once): `attacker`, a portal user not allowed to switch and in no
+Portal Access Group (the default group gives them stock Odoo's rights); `nobody`, a
+portal user in a Portal Access Group granting nothing; `victim`, an allowed portal
+user with Write on every My Account field; `insider`, an allowed portal user switched
+to internal for the whole module; `employee`, a plain internal user. Attacks that
+today's code does not refuse yet live in pending_hostile_catalogue.py (run it
+explicitly), so this file stays green.
 """
 
 import re
@@ -51,7 +53,11 @@ def world(live_server, test_db, client_factory_module):
     revert_all(admin, [u["id"] for u in world["users"].values()])
     admin.call(ICP, "set_param", "base.login_cooldown_after", cooldown or False)
     admin.call(ICP, "set_param", "user_dynamic_management.max_portal_user", quota)
-    admin.call("portal.access.group", "unlink", [world["access_group"]])
+    admin.call(
+        "portal.access.group",
+        "unlink",
+        [world["access_group"], world["nothing_group"]],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -757,7 +763,7 @@ def _(w):
         "write",
         [partner["partner_id"][0]],
         {"siret": "55210055400013"},
-        pattern=NO_ACCESS.format("modify", r"res\.partner"),
+        pattern=r"You are not allowed to change: SIRET\. Nothing was saved\.",
     )
 
 
@@ -801,7 +807,7 @@ def _(w):
         "write",
         [who.uid],
         {"login": "admin2"},
-        pattern=NO_ACCESS.format("modify", r"res\.users"),
+        pattern=r"You are not allowed to change: Login\. Nothing was saved\.",
     )
 
 
@@ -810,12 +816,14 @@ def _(w):
 # ---------------------------------------------------------------------------
 
 
-def _account_post(w, actor, **values):
+def _account_post(w, actor, stock=True, **values):
     web = w["actors"][actor].web
     html = web.http.get(web.url + "/my/account", timeout=60).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    country = xmlid(w["admin"], "base", "fr")
-    data = dict(STOCK_VALUES, csrf_token=token, zipcode="", country_id=country)
+    data = {"csrf_token": token}
+    if stock:
+        country = xmlid(w["admin"], "base", "fr")
+        data.update(STOCK_VALUES, zipcode="", country_id=country)
     data.update(values)
     resp = web.http.post(
         web.url + "/my/account", data=data, allow_redirects=False, timeout=60
@@ -832,7 +840,9 @@ FORBIDDEN_FIELDS = {
     },
     "First Name": {"firstname": "Forged"},
     "Last Name": {"lastname": "Forged"},
-    "Language": {"lang": "en_US"},
+    "Language": {"lang": "fr_FR"},
+    "Email": {"email": "forged@example.com"},
+    "Street": {"street": "Forged street"},
     "Street 2": {"street2": "Forged"},
     "SIRET": {"siret": "55210055400013"},
 }
@@ -840,11 +850,50 @@ FORBIDDEN_FIELDS = {
 for _label, _values in FORBIDDEN_FIELDS.items():
 
     def _forbidden(w, label=_label, values=_values):
-        status, page = _account_post(w, "attacker", **values)
+        status, page = _account_post(w, "nobody", stock=False, **values)
         assert status == 200
         assert f"You are not allowed to change: {label}. Nothing was saved." in page
 
     attack(f"my account without the right: {_label}")(_forbidden)
+
+
+@attack("First name without the right, through the stock Name field of My Account")
+def _name_field(w):
+    status, page = _account_post(w, "nobody", stock=False, name="Forged Name")
+    assert status == 200 and "not allowed to change: First Name" in page
+
+
+@attack("Password without the right, through RPC change_password")
+def _password_rpc(w):
+    who = w["actors"]["nobody"]
+    refused(
+        who,
+        "call_kw",
+        "res.users",
+        "change_password",
+        who.user["password"],
+        "pw-forged-12345",
+        pattern=r"not allowed to change: Password",
+    )
+
+
+@attack("Password without the right, through portal's /my/security page")
+def _password_security_page(w):
+    web = w["actors"]["nobody"].web
+    html = web.http.get(web.url + "/my/security", timeout=60).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    resp = web.http.post(
+        web.url + "/my/security",
+        data={
+            "csrf_token": token,
+            "op": "password",
+            "old": w["users"]["nobody"]["password"],
+            "new1": "pw-forged-12345",
+            "new2": "pw-forged-12345",
+        },
+        timeout=60,
+    )
+    assert "not allowed to change: Password" in resp.text
 
 
 # ---------------------------------------------------------------------------
@@ -928,9 +977,30 @@ def _(w):
 @attack("HTML: language")
 def _(w):
     _victim_refused(
+        w, "The language &lt;b&gt;x&lt;/b&gt; is not available.", lang="<b>x</b>"
+    )
+
+
+@attack("oversized: language")
+def _(w):
+    _victim_refused(
         w,
-        "The language &lt;img src=x onerror=alert(1)&gt; is not available.",
+        "Language is too long (16 characters at most).",
         lang="<img src=x onerror=alert(1)>",
+    )
+
+
+@attack("Language without the right, through RPC (res.users is self-writeable)")
+def _(w):
+    who = w["actors"]["attacker"]
+    refused(
+        who,
+        "call_kw",
+        "res.users",
+        "write",
+        [who.uid],
+        {"lang": False},
+        pattern=r"You are not allowed to change: Language\. Nothing was saved\.",
     )
 
 
