@@ -8,12 +8,14 @@ VENV ?= $(CURDIR)/.venv
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT VENV
 
-.PHONY: run test test-addon setup lint shell clean help dist wheel-test upgrade-test readme screenshots
+.PHONY: run test test-addon test-odoo bench setup lint shell clean help dist wheel-test upgrade-test readme screenshots
 
 help:
 	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
 	@echo "make test   all tests (Odoo runner + tests/ with pytest) on a fresh database"
 	@echo "make test ADDONS=portal_field_access   one addon's tests"
+	@echo "make test-odoo   Odoo's own tests of base/mail/portal/auth_* with and without the suite (A/B)"
+	@echo "make bench  every benchmark of bench/ and a summary table"
 	@echo "make lint   pre-commit on every file (OCA checks, licences, ruff, prettier, eslint)"
 	@echo "make dist   one wheel per addon (odoo-addon-<name>) in dist/"
 	@echo "make wheel-test  installs those wheels in a fresh virtualenv and database, smoke test"
@@ -32,7 +34,10 @@ run:
 test: setup
 	@started=$$(tools/pg.sh start); \
 	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
-	$(VENV)/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest)
+	rc=0; \
+	$(if $(filter $(ADDONS),$(ALL_ADDONS)),$(VENV)/bin/python tools/odoo_tests.py --fast || rc=1;) \
+	$(VENV)/bin/python tools/run_tests.py $(if $(filter $(ADDONS),$(ALL_ADDONS)),,--no-pytest) || rc=1; \
+	exit $$rc
 
 dist: setup
 	@tools/dist.sh
@@ -50,6 +55,16 @@ readme: setup
 
 screenshots: setup
 	@$(VENV)/bin/python tools/screenshots.py
+
+test-odoo: setup
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	$(VENV)/bin/python tools/odoo_tests.py $(ODOO_TESTS_ARGS)
+
+bench: setup
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	$(VENV)/bin/python bench/run_all.py $(BENCH_ARGS)
 
 shell: setup
 	@tools/pg.sh start

@@ -12,10 +12,15 @@ so that the load of this shared machine weighs on both sides alike. The figure
 that matters is the ratio of the medians (target: at most 1.10).
 
 Usage: .venv/bin/python bench/portal_field_access_bench.py [--requests 200]
-       [--warmup 30] [--prefix pfa_bench] [--rebuild]
+       [--warmup 30] [--prefix pfa_bench] [--rebuild] [--suite] [--groups 1000]
+
+--suite installs the three addons on the addon side (the user then also sees the
+"Switch to Internal User" checks); --groups N puts N Portal Access Groups in that
+database (one in ten for all portal users, read only).
 """
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -30,6 +35,7 @@ PY = os.path.join(ROOT, ".venv", "bin", "python")
 ODOO_SH = os.path.join(ROOT, "tools", "odoo.sh")
 DBUTIL = os.path.join(ROOT, "tools", "dbutil.py")
 LOGIN, PASSWORD = "bench_portal", "bench_portal_pwd"
+SUITE = "access_right_template,user_dynamic_management,portal_field_access"
 
 SETUP_SCRIPT = """
 from odoo import Command
@@ -53,6 +59,14 @@ if "portal.access.group" in env:
             "name": "Bench", "user_ids": [Command.link(user.id)],
         })
         group.line_ids.write({"perm_write": True})
+    extra = %(groups)d - env["portal.access.group"].search_count([])
+    if extra > 0:
+        # other groups in the database, one in ten for all portal users (read only)
+        groups = env["portal.access.group"].create([
+            {"name": f"Bench extra {i}", "all_portal_users": not i %% 10}
+            for i in range(extra)
+        ])
+        groups.line_ids.write({"perm_read": True})
 env.cr.commit()
 print("SETUP OK")
 """
@@ -75,7 +89,7 @@ def free_port():
     return int(out.stdout.strip())
 
 
-def build_db(db, modules, rebuild):
+def build_db(db, modules, rebuild, groups=1):
     if rebuild:
         subprocess.run([PY, DBUTIL, conf_path(), "drop", db], check=True)
     if not db_exists(db):
@@ -86,7 +100,7 @@ def build_db(db, modules, rebuild):
              "--max-cron-threads=0", "--log-level=warn"],
             check=True,
         )  # fmt: skip
-    script = SETUP_SCRIPT % {"login": LOGIN, "password": PASSWORD}
+    script = SETUP_SCRIPT % {"login": LOGIN, "password": PASSWORD, "groups": groups}
     out = subprocess.run(
         [ODOO_SH, "shell", "-d", db, "--no-http", "--log-level=warn"],
         input=script,
@@ -159,11 +173,24 @@ def main():
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--prefix", default="pfa_bench")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="the addon side has the whole suite installed, not only this addon",
+    )
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=1,
+        help="Portal Access Groups in the addon database (the user's one included)",
+    )
     args = parser.parse_args()
 
-    stock_db, addon_db = f"{args.prefix}_stock", f"{args.prefix}_addon"
+    stock_db = f"{args.prefix}_stock"
+    modules = SUITE if args.suite else "portal_field_access"
+    addon_db = f"{args.prefix}_{'suite' if args.suite else 'addon'}_{args.groups}g"
     build_db(stock_db, "portal", args.rebuild)
-    build_db(addon_db, "portal_field_access", args.rebuild)
+    build_db(addon_db, modules, args.rebuild, args.groups)
 
     servers = []
     try:
@@ -194,6 +221,17 @@ def main():
     addon_median = summary("portal_field_access (7 W)", addon_times)
     ratio = addon_median / stock_median
     print(f"ratio of medians: {ratio:.3f} ({(ratio - 1) * 100:+.1f} %), target <= 1.10")
+    print(
+        json.dumps(
+            {
+                "modules": modules,
+                "portal_access_groups": args.groups,
+                "stock_median_ms": round(stock_median, 2),
+                "addon_median_ms": round(addon_median, 2),
+                "ratio": round(ratio, 3),
+            }
+        )
+    )
     return 0 if ratio <= 1.10 else 1
 
 

@@ -1,4 +1,4 @@
-"""Benchmark: the every-minute idle-revert job with 10,000 portal users.
+"""Benchmark: the every-minute idle-revert job with 10,000 (or --users) portal users.
 
 Not a timed test: it prints figures (JSON on the last line). One database without demo
 data (``<prefix>_cron``) with user_dynamic_management, 10,000 portal users allowed to
@@ -11,7 +11,11 @@ only growth is Odoo's ORM inserting the "reverted" bus notifications 100 rows pe
 INSERT.)
 
 Usage: .venv/bin/python bench/user_dynamic_management_cron.py [--prefix udm_bench]
-       [--rebuild]
+       [--rebuild] [--users 100000]
+
+The users beyond the first 1,000 (the ones switched) are copies of an ORM-made
+portal user inserted in SQL (partner, user, groups, company), to build the fixture in
+seconds; the job under test is unchanged.
 """
 
 import argparse
@@ -36,11 +40,12 @@ env = env(context=dict(env.context, no_reset_password=True, tracking_disable=Tru
                        mail_notrack=True, mail_create_nolog=True))
 Users = env["res.users"]
 Switch = env["portal.internal.switch"]
-N_USERS, N_SWITCHED = 10000, 1000
+N_USERS, N_SWITCHED = __N_USERS__, 1000
+ORM_USERS = min(N_USERS, N_SWITCHED)  # the others are copied in SQL (fixture speed)
 portal = env.ref("base.group_portal")
 
 have = Users.search_count([("login", "=like", "udm_cron_%")])
-for start in range(have, N_USERS, 1000):
+for start in range(have, ORM_USERS, 1000):
     Users.create([
         {"name": f"Cron bench {i}", "login": f"udm_cron_{i:05d}",
          "groups_id": [Command.set([portal.id])],
@@ -49,7 +54,46 @@ for start in range(have, N_USERS, 1000):
         for i in range(start, min(start + 1000, N_USERS))
     ])
     env.cr.commit()
-users = Users.search([("login", "=like", "udm_cron_%")], order="login")
+have = Users.search_count([("login", "=like", "udm_cron_%")])
+if have < N_USERS:
+    # 100,000 users through the ORM would take an hour: copy the first ORM-made portal
+    # user (partner, user, groups, company) in three INSERT ... SELECT statements
+    model = Users.search([("login", "=like", "udm_cron_%")], order="id", limit=1)
+    env.cr.execute(SQL(
+        '''
+        CREATE TEMP TABLE bench_new AS
+        SELECT i, nextval('res_partner_id_seq') AS partner_id,
+               nextval('res_users_id_seq') AS user_id
+          FROM generate_series(%s, %s) i;
+        INSERT INTO res_partner (id, name, complete_name, active, type, is_company,
+                                 company_id, lang, partner_share, create_date,
+                                 write_date, commercial_partner_id)
+        SELECT n.partner_id, 'Cron bench ' || n.i, 'Cron bench ' || n.i, p.active,
+               p.type, p.is_company, p.company_id, p.lang, p.partner_share,
+               now(), now(), n.partner_id
+          FROM bench_new n, res_partner p WHERE p.id = %s;
+        INSERT INTO res_users (id, login, partner_id, company_id, active, share,
+                               notification_type, allow_portal_access_internal,
+                               enable_idle_time, idle_time, create_date, write_date)
+        SELECT n.user_id, 'udm_cron_' || lpad(n.i::text, 6, '0'), n.partner_id,
+               u.company_id, u.active, u.share, u.notification_type,
+               u.allow_portal_access_internal, u.enable_idle_time, u.idle_time,
+               now(), now()
+          FROM bench_new n, res_users u WHERE u.id = %s;
+        INSERT INTO res_groups_users_rel (gid, uid)
+        SELECT r.gid, n.user_id FROM bench_new n, res_groups_users_rel r
+         WHERE r.uid = %s;
+        INSERT INTO res_company_users_rel (cid, user_id)
+        SELECT r.cid, n.user_id FROM bench_new n, res_company_users_rel r
+         WHERE r.user_id = %s;
+        DROP TABLE bench_new;
+        ''',
+        have, N_USERS - 1, model.partner_id.id, model.id, model.id, model.id,
+    ))
+    env.cr.commit()
+    env.invalidate_all()
+# the ORM-made users first: they are the ones switched
+users = Users.search([("login", "=like", "udm_cron_%")], order="id")
 assert len(users) == N_USERS, len(users)
 
 
@@ -99,6 +143,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--prefix", default="udm_bench")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--users", type=int, default=10000, help="portal users in the database"
+    )
     args = parser.parse_args()
     db = f"{args.prefix}_cron"
     exists = (
@@ -116,7 +163,7 @@ def main():
         )  # fmt: skip
     out = subprocess.run(
         [ODOO_SH, "shell", "-d", db, "--no-http", "--log-level=warn"],
-        input=SCRIPT,
+        input=SCRIPT.replace("__N_USERS__", str(args.users)),
         capture_output=True,
         text=True,
         check=True,
