@@ -636,7 +636,21 @@ def _(w):
         "write",
         [who.uid],
         {"switch_template_id": w["template"]["id"]},
-        pattern=NO_ACCESS.format("modify", r"res\.users"),
+        pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("switch_template_id"),
+    )
+
+
+@attack("self write: portal user makes themselves a template")
+def _(w):
+    who = w["actors"]["attacker"]
+    refused(
+        who,
+        "call_kw",
+        "res.users",
+        "write",
+        [who.uid],
+        {"is_access_right_template": True},
+        pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("is_access_right_template"),
     )
 
 

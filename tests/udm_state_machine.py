@@ -140,13 +140,21 @@ def make_machine(env, fixture, strict):  # noqa: C901 (one rule per method)
         def switch(self, i):
             user = users[i].with_user(users[i])
             expected = self.allowed[user.id] and not self.switched[user.id]
+            history = [("user_id", "=", user.id)]
+            count_before = Switch.search_count(history)
             try:
                 with cr.savepoint():
                     user._udm_switch_to_internal(ip_address="10.0.0.1")
             except UserError:
                 assert not expected, f"switch of {user.login} refused"
                 return
+            opened = Switch.search_count(history) - count_before
+            if self.switched[user.id]:
+                # opening is idempotent: a double submit finds the open switch
+                assert not opened, f"a second switch was opened for {user.login}"
+                return
             assert expected, f"switch of {user.login} accepted"
+            assert opened == 1, f"switch of {user.login} opened {opened} records"
             self.switched[user.id] = True
 
         @rule(i=st.integers(0, USERS - 1))
@@ -200,6 +208,9 @@ def make_machine(env, fixture, strict):  # noqa: C901 (one rule per method)
                 {"allow_portal_access_internal": allow}
             )
             self.allowed[users[i].id] = allow
+            if not allow:
+                # the ground of a running switch went away: it ends at once
+                self.switched[users[i].id] = False
 
         # ------------------------------------------------------------- invariants
 

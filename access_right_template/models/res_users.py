@@ -12,6 +12,13 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 TEMPLATE_MANAGER_GROUP = "base.group_erp_manager"
+# fields only Access Rights administrators may set (their `groups`)
+TEMPLATE_FIELDS = {
+    "is_access_right_template",
+    "is_default_access_right_template",
+    "allow_administration_rights",
+    "switch_template_id",
+}
 
 
 class ResUsers(models.Model):
@@ -215,6 +222,12 @@ class ResUsers(models.Model):
         return super(ResUsers, self.with_context(active_test=True)).create(vals_list)
 
     def write(self, vals):
+        template_fields = TEMPLATE_FIELDS & vals.keys()
+        if template_fields:
+            # who may set these is decided by the fields' groups: check it before this
+            # method turns them into other writes (archiving, template adoption), whose
+            # refusals would name the wrong cause
+            self.check_field_access_rights("write", sorted(template_fields))
         if vals.get("password") and (
             vals.get("is_access_right_template")
             or any(self.sudo().mapped("is_access_right_template"))

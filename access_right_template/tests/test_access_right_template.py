@@ -324,6 +324,18 @@ class TestAccessRightTemplate(TransactionCase):
             ).read(["name"])
         self.assertFalse(self.portal.switch_template_id)
 
+    def test_self_made_template_refused_for_the_right_reason(self):
+        """A portal user flagging themselves as a template is refused because the
+        field is reserved to administrators, not because the flag would archive them
+        ("cannot deactivate yourself" named the wrong cause)."""
+        before = self.portal.read(["active", "is_access_right_template"])
+        with self.assertRaisesRegex(AccessError, "is_access_right_template"):
+            self.portal.with_user(self.portal).write({"is_access_right_template": True})
+        self.portal.invalidate_recordset()
+        self.assertEqual(
+            self.portal.read(["active", "is_access_right_template"]), before
+        )
+
     def test_internal_user_cannot_create_template_from_user(self):
         with self.assertRaises(AccessError):
             self.internal.with_user(self.internal).action_create_access_right_template()
