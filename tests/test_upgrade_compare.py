@@ -68,3 +68,18 @@ def test_renamed_parameter():
         }
     }
     assert upgrade_test.compare(BEFORE, after, declared) == []
+
+
+def test_grown_and_recomputed_fields():
+    before = _dump({"g.line_ids": {"1": [1, 2]}, "line.sequence": {"1": 0}})
+    after = _dump({"g.line_ids": {"1": [1, 2, 9]}, "line.sequence": {"1": 4}})
+    assert len(upgrade_test.compare(before, after, {})) == 2
+    declared = {
+        "grown_fields": ["g.line_ids"],
+        "recomputed_fields": {"line.sequence": ""},
+    }
+    assert upgrade_test.compare(before, after, declared) == []
+    lost = _dump({"g.line_ids": {"1": [2, 9]}, "line.sequence": {"1": 4}})
+    assert upgrade_test.compare(before, lost, declared) == [
+        "g.line_ids: record 1 was [1, 2], now [2, 9]"
+    ]
