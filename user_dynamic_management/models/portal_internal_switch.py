@@ -70,17 +70,15 @@ class PortalInternalSwitch(models.Model):
 
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="User",
         index=True,
         # the history outlives the user: name and login are kept below
         ondelete="set null",
         readonly=True,
     )
-    user_name = fields.Char(string="User Name", readonly=True)
+    user_name = fields.Char(readonly=True)
     user_login = fields.Char(string="Login", readonly=True)
     template_id = fields.Many2one(
         comodel_name="res.users",
-        string="Template",
         ondelete="set null",
         context={"active_test": False},
         readonly=True,
@@ -101,7 +99,6 @@ class PortalInternalSwitch(models.Model):
         help="Last activity in the backend, written at most once a minute.",
     )
     idle_time = fields.Integer(
-        string="Idle Time",
         readonly=True,
         help="Minutes of inactivity before the revert, copied from the user at the "
         "switch (0: no idle revert).",
@@ -124,12 +121,10 @@ class PortalInternalSwitch(models.Model):
         "(maximum duration); activity never moves it.",
     )
     idle_time_left = fields.Char(
-        string="Idle Time Left",
         compute="_compute_time_left",
         help="Time before the idle deadline, as of now.",
     )
     time_left = fields.Char(
-        string="Time Left",
         compute="_compute_time_left",
         help="Time before the end (maximum duration), as of now.",
     )

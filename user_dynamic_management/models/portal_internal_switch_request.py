@@ -36,7 +36,6 @@ class PortalInternalSwitchRequest(models.Model):
 
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="User",
         required=True,
         index=True,
         ondelete="cascade",
@@ -74,7 +73,6 @@ class PortalInternalSwitchRequest(models.Model):
     decision_date = fields.Datetime(string="Decided At", readonly=True)
     switch_id = fields.Many2one(
         comodel_name="portal.internal.switch",
-        string="Switch",
         readonly=True,
         ondelete="set null",
     )

@@ -26,7 +26,6 @@ class ResUsers(models.Model):
     # SELF_WRITEABLE_FIELDS: a portal user must never be able to allow themselves to
     # switch or lengthen their own idle time.
     allow_portal_access_internal = fields.Boolean(
-        string="Allow Portal Access Internal",
         copy=False,
         groups=MANAGER_GROUP,
         help="This portal user may switch themselves to an internal user from the "
@@ -41,7 +40,6 @@ class ResUsers(models.Model):
         "activity.",
     )
     idle_time = fields.Integer(
-        string="Idle Time",
         default=30,
         copy=False,
         groups=MANAGER_GROUP,

@@ -184,7 +184,6 @@ class TestPortalPages(UdmCommon, HttpCase):
         self.assertNotIn("o_udm_message", page)
         self.assertNotIn("<b>hello", page)
 
-
     def test_card_follows_the_switch_policy(self):
         """The card tells the idle time and maximum duration of the policy that will
         apply (template, or the user's own override), not the user's raw fields."""

@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("access_right_template_seed_steps", {
         {
             content: "Saved",
             trigger: ".o_form_saved",
-            run() {},
+            isCheck: true,
         },
         {
             content: "Open the Action menu",
@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("access_right_template_seed_steps", {
         {
             content: "The user is archived",
             trigger: ".ribbon:contains('Archived')",
-            run() {},
+            isCheck: true,
         },
         {
             content: "Back to the users",
@@ -107,7 +107,7 @@ registry.category("web_tour.tours").add("access_right_template_seed_steps", {
         {
             content: "Saved",
             trigger: ".o_form_saved",
-            run() {},
+            isCheck: true,
         },
         {
             content: "The template stuck",
@@ -149,25 +149,25 @@ registry.category("web_tour.tours").add("access_right_template_create_from_user"
         {
             content: "The Template badge shows",
             trigger: ".ribbon:contains('Template')",
-            run() {},
+            isCheck: true,
         },
         {
             content: "The template flags show",
             trigger:
                 ".o_field_widget[name=is_default_access_right_template] input:not(:checked)",
-            run() {},
+            isCheck: true,
         },
         {
             content: "The granted groups show",
             trigger:
                 ".o_field_widget[name=access_right_template_group_ids] .o_tag:contains('Internal User')",
-            run() {},
+            isCheck: true,
         },
         {
             content: "The groups of the Access Rights tab show",
             trigger:
                 ".o_notebook .tab-pane.active .o_field_widget[name^=sel_groups_], .o_notebook .tab-pane.active .o_field_widget[name^=in_group_]",
-            run() {},
+            isCheck: true,
         },
         {
             content: "No invitation, no login, no Archived ribbon",

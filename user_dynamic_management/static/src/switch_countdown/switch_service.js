@@ -10,9 +10,9 @@ const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
 const TICK_MS = 1000;
 const CHECK_RETRY_MS = 5000;
-// a heartbeat that did not reach the server (offline) is sent again this soon
+// A heartbeat that did not reach the server (offline) is sent again this soon
 const HEARTBEAT_RETRY_MS = 3000;
-// the warning and its "Stay internal" come in the last minute (the last half of a
+// The warning and its "Stay internal" come in the last minute (the last half of a
 // shorter idle time, so that it is not shown all the time)
 const WARNING_MS = 60000;
 
@@ -58,37 +58,24 @@ export const switchCountdownService = {
             switchId: (info && info.switch_id) || false,
             templateName: (info && info.template_name) || "",
             idleEnabled: Boolean(info && info.idle_enabled),
-            deadline: (info && info.deadline) || 0, // server clock, epoch ms
-            endDate: (info && info.end_date) || 0, // server clock, epoch ms
+            deadline: (info && info.deadline) || 0, // Server clock, epoch ms
+            endDate: (info && info.end_date) || 0, // Server clock, epoch ms
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
-            remaining: null, // ms before the idle revert, null without idle time
-            endRemaining: null, // ms before the absolute end, null without one
+            remaining: null, // Ms before the idle revert, null without idle time
+            endRemaining: null, // Ms before the absolute end, null without one
             warning: false,
         });
-        // server clock minus ours: for display only
+        // Server clock minus ours: for display only
         let offset = info ? info.server_time - Date.now() : 0;
-        const service = {
-            state,
-            display: () =>
-                state.remaining === null ? "" : formatCountdown(state.remaining),
-            endDisplay: () =>
-                state.endDate ? formatClock(state.endDate - offset) : "",
-            stayInternal: () => stayInternal(),
-            backToPortal: () => backToPortal(),
-            onReverted: (payload) => onReverted(payload),
-        };
-        if (!state.active) {
-            return service;
-        }
-        let activityIntervalMs = (info.activity_interval || 60) * 1000;
+        let activityIntervalMs = ((info && info.activity_interval) || 60) * 1000;
         let trailingTimer = null;
         let leaving = false;
         let nextCheck = 0;
         let closeWarning = null;
         const loadedAt = Date.now();
-        // loading a backend page is navigation, hence activity: reported below
+        // Loading a backend page is navigation, hence activity: reported below
         let lastInput = loadedAt;
-        // the latest input the server's deadline is known to cover
+        // The latest input the server's deadline is known to cover
         let coveredInput = 0;
 
         function readShared() {
@@ -98,7 +85,7 @@ export const switchCountdownService = {
             } catch {
                 return {};
             }
-            // values left by an older switch mean nothing for this one
+            // Values left by an older switch mean nothing for this one
             return shared.switchId === state.switchId ? shared : {};
         }
         function writeShared(values) {
@@ -106,6 +93,12 @@ export const switchCountdownService = {
                 STORAGE_KEY,
                 JSON.stringify({...readShared(), ...values, switchId: state.switchId})
             );
+        }
+        function hideWarning() {
+            if (closeWarning) {
+                closeWarning();
+                closeWarning = null;
+            }
         }
         function goToPortal() {
             if (leaving) {
@@ -118,11 +111,57 @@ export const switchCountdownService = {
             browser.location.assign("/my");
         }
         function onReverted(payload) {
-            // a notification of an older switch, replayed to this newer page: not ours
+            // A notification of an older switch, replayed to this newer page: not ours
             if (!payload || payload.switch_id !== state.switchId) {
                 return;
             }
             goToPortal();
+        }
+        /** Whether the server's deadline covers input made at `inputAt` (our clock). */
+        function covers(status, inputAt) {
+            if (!status || !status.active || !status.deadline) {
+                return true;
+            }
+            if (status.end_date && status.deadline >= status.end_date) {
+                return true; // Capped by the absolute end: nothing more to get
+            }
+            // 1 s: the server stores whole seconds
+            return (
+                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000
+            );
+        }
+        /** When the server takes the next report into account (our clock, ms). */
+        function nextAcceptedAt(status) {
+            // The deadline is the last report plus the idle time; the server accepts a
+            // report one second before the activity interval has passed since then
+            const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
+            return lastReport + (status.activity_interval || 60) * 1000;
+        }
+        function computeRemaining() {
+            const serverNow = Date.now() + offset;
+            const endLeft = state.endDate
+                ? Math.max(0, state.endDate - serverNow)
+                : null;
+            if (!state.idleEnabled) {
+                return [null, endLeft];
+            }
+            // Input the server's deadline does not cover yet is reported within the
+            // activity interval, well before the deadline, and the report then grants
+            // the whole idle time from a later moment than the input
+            const pending =
+                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
+            let left = Math.max(0, Math.max(state.deadline, pending) - serverNow);
+            if (endLeft !== null) {
+                left = Math.min(left, endLeft);
+            }
+            return [left, endLeft];
+        }
+        /** The absolute end of the switch as a local time of day, "" without one. */
+        function endDisplay() {
+            return state.endDate ? formatClock(state.endDate - offset) : "";
+        }
+        function warningThreshold() {
+            return Math.min(WARNING_MS, state.idleMs / 2);
         }
         function applyStatus(status) {
             if (!status || !status.active || status.switch_id !== state.switchId) {
@@ -138,33 +177,25 @@ export const switchCountdownService = {
                 state.deadline = status.deadline;
                 writeShared({deadline: status.deadline});
             }
+            // Mutual recursion: at zero update() asks the server (check()), whose answer
+            // comes back here; one of the two is necessarily used before its definition
+            // eslint-disable-next-line no-use-before-define
             update();
         }
-        /** Whether the server's deadline covers input made at `inputAt` (our clock). */
-        function covers(status, inputAt) {
-            if (!status || !status.active || !status.deadline) {
-                return true;
+        async function check() {
+            try {
+                applyStatus(
+                    await rpc("/user_dynamic_management/status", {}, {silent: true})
+                );
+            } catch {
+                // The server will revert anyway (request check or every-minute job)
             }
-            if (status.end_date && status.deadline >= status.end_date) {
-                return true; // capped by the absolute end: nothing more to get
-            }
-            // 1 s: the server stores whole seconds
-            return (
-                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000
-            );
-        }
-        /** When the server takes the next report into account (our clock, ms). */
-        function nextAcceptedAt(status) {
-            // the deadline is the last report plus the idle time; the server accepts a
-            // report one second before the activity interval has passed since then
-            const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
-            return lastReport + (status.activity_interval || 60) * 1000;
         }
         async function sendHeartbeat({force = false} = {}) {
             trailingTimer = null;
             const inputAt = lastInput;
             if (!force && (readShared().reportedInput || 0) >= inputAt) {
-                return; // another tab already reported this input
+                return; // Another tab already reported this input
             }
             writeShared({lastHeartbeat: Date.now(), reportedInput: inputAt});
             let status = null;
@@ -175,7 +206,7 @@ export const switchCountdownService = {
                     {silent: true}
                 );
             } catch {
-                // offline or session gone: try again soon, the countdown asks at zero
+                // Offline or session gone: try again soon, the countdown asks at zero
                 writeShared({reportedInput: 0});
                 trailingTimer = browser.setTimeout(sendHeartbeat, HEARTBEAT_RETRY_MS);
                 return;
@@ -187,7 +218,7 @@ export const switchCountdownService = {
             if (covers(status, inputAt)) {
                 coveredInput = Math.max(coveredInput, inputAt);
             } else {
-                // throttled by the server (another tab reported just before, clock
+                // Throttled by the server (another tab reported just before, clock
                 // skew): report again as soon as the server takes it, well before the
                 // deadline
                 writeShared({reportedInput: 0});
@@ -196,10 +227,6 @@ export const switchCountdownService = {
                     Math.max(1000, nextAcceptedAt(status) - Date.now())
                 );
             }
-        }
-        function onActivity() {
-            lastInput = Math.max(lastInput, Number(presence.getLastPresence()) || 0);
-            scheduleHeartbeat();
         }
         function scheduleHeartbeat() {
             if (leaving || trailingTimer) {
@@ -216,27 +243,26 @@ export const switchCountdownService = {
                 trailingTimer = browser.setTimeout(sendHeartbeat, wait);
             }
         }
-        function computeRemaining() {
-            const serverNow = Date.now() + offset;
-            const endLeft = state.endDate
-                ? Math.max(0, state.endDate - serverNow)
-                : null;
-            if (!state.idleEnabled) {
-                return [null, endLeft];
-            }
-            // input the server's deadline does not cover yet is reported within the
-            // activity interval, well before the deadline, and the report then grants
-            // the whole idle time from a later moment than the input
-            const pending =
-                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
-            let left = Math.max(0, Math.max(state.deadline, pending) - serverNow);
-            if (endLeft !== null) {
-                left = Math.min(left, endLeft);
-            }
-            return [left, endLeft];
+        function onActivity() {
+            lastInput = Math.max(lastInput, Number(presence.getLastPresence()) || 0);
+            scheduleHeartbeat();
         }
-        function warningThreshold() {
-            return Math.min(WARNING_MS, state.idleMs / 2);
+        function stayInternal() {
+            hideWarning();
+            lastInput = Date.now();
+            if (trailingTimer) {
+                browser.clearTimeout(trailingTimer);
+                trailingTimer = null;
+            }
+            return sendHeartbeat({force: true});
+        }
+        async function backToPortal() {
+            leaving = true;
+            hideWarning();
+            const result = await rpc("/user_dynamic_management/back_to_portal", {});
+            state.active = false;
+            writeShared({reverted: true});
+            browser.location.assign((result && result.redirect) || "/my");
         }
         function showWarning() {
             if (closeWarning) {
@@ -249,7 +275,7 @@ export const switchCountdownService = {
                 closeWarning = notification.add(
                     _t(
                         "Your internal access ends at %s. Save your work.",
-                        service.endDisplay()
+                        endDisplay()
                     ),
                     {
                         title: _t("Internal access ends soon"),
@@ -276,38 +302,6 @@ export const switchCountdownService = {
                 }
             );
         }
-        function hideWarning() {
-            if (closeWarning) {
-                closeWarning();
-                closeWarning = null;
-            }
-        }
-        function stayInternal() {
-            hideWarning();
-            lastInput = Date.now();
-            if (trailingTimer) {
-                browser.clearTimeout(trailingTimer);
-                trailingTimer = null;
-            }
-            return sendHeartbeat({force: true});
-        }
-        async function backToPortal() {
-            leaving = true;
-            hideWarning();
-            const result = await rpc("/user_dynamic_management/back_to_portal", {});
-            state.active = false;
-            writeShared({reverted: true});
-            browser.location.assign((result && result.redirect) || "/my");
-        }
-        async function check() {
-            try {
-                applyStatus(
-                    await rpc("/user_dynamic_management/status", {}, {silent: true})
-                );
-            } catch {
-                // the server will revert anyway (request check or every-minute job)
-            }
-        }
         function update() {
             const [left, endLeft] = computeRemaining();
             state.remaining = left;
@@ -326,6 +320,18 @@ export const switchCountdownService = {
                 check();
             }
         }
+        const service = {
+            state,
+            display: () =>
+                state.remaining === null ? "" : formatCountdown(state.remaining),
+            endDisplay: () => endDisplay(),
+            stayInternal: () => stayInternal(),
+            backToPortal: () => backToPortal(),
+            onReverted: (payload) => onReverted(payload),
+        };
+        if (!state.active) {
+            return service;
+        }
 
         browser.addEventListener("storage", ({key}) => {
             if (key !== STORAGE_KEY) {
@@ -335,7 +341,7 @@ export const switchCountdownService = {
             if (shared.reverted) {
                 goToPortal();
             } else if (shared.deadline && shared.deadline > state.deadline) {
-                // another tab reported: the input of every tab is shared
+                // Another tab reported: the input of every tab is shared
                 state.deadline = shared.deadline;
                 const status = {active: true, deadline: state.deadline};
                 status.idle_seconds = state.idleMs / 1000;
@@ -349,7 +355,7 @@ export const switchCountdownService = {
         bus_service.start();
         browser.setInterval(update, TICK_MS);
         if (covers(info, loadedAt)) {
-            // the page just opened by the switch (or a report): nothing to report
+            // The page just opened by the switch (or a report): nothing to report
             coveredInput = loadedAt;
         } else {
             scheduleHeartbeat();

@@ -4,7 +4,7 @@ import {browser} from "@web/core/browser/browser";
 import {registry} from "@web/core/registry";
 import {session} from "@web/session";
 
-// tour steps run on several pages: what must survive a page load goes to localStorage
+// Tour steps run on several pages: what must survive a page load goes to localStorage
 const MEMO_KEY = "user_dynamic_management.tour";
 
 function memo(values) {
@@ -94,7 +94,7 @@ registry.category("web_tour.tours").add("user_dynamic_management_admin", {
             content: "Save the settings",
             trigger: ".o_control_panel .o_form_button_save",
             run(helpers) {
-                // gone with the page reload that follows the save
+                // Gone with the page reload that follows the save
                 document.body.classList.add("o_udm_tour_saving");
                 helpers.click();
             },
