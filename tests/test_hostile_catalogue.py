@@ -19,8 +19,14 @@ from reliability import ICP, SWITCH_URL, revert_all, xmlid
 CHANNELS = ("call_kw", "call_button", "jsonrpc", "xmlrpc")
 PRIVATE = r"Private methods \(such as {}\) cannot be called remotely"
 NO_ACCESS = r"You are not allowed to {} '[^']+' \({}\) records"
-FIELD_RIGHTS = r"You do not have enough rights to access the fields? \"?{}"
+# Odoo words a field-rights refusal in two ways: plainly, or with the details (field,
+# groups) for users with Technical Features (a switched user may have them)
+FIELD_RIGHTS = (
+    r"(You do not have enough rights to access the fields? \"?{0}"
+    r"|security restrictions[\s\S]*Fields:[\s\S]*- {0} )"
+)
 USERS_WRITE = NO_ACCESS.format("modify", r"res\.users")
+AUDIT_LOG = r"Portal switches are an audit log: they cannot be changed or deleted\."
 STOCK_VALUES = {
     "name": "Hostile Portal",
     "email": "hostile@example.com",
@@ -461,7 +467,9 @@ def _(w):
         "write",
         _insider_switch_id(w),
         {"deadline": "2099-01-01 00:00:00"},
-        pattern=NO_ACCESS.format("modify", r"portal\.internal\.switch"),
+        pattern=NO_ACCESS.format("modify", r"portal\.internal\.switch")
+        + "|"
+        + AUDIT_LOG,
     )
 
 
@@ -486,7 +494,9 @@ def _(w):
         "portal.internal.switch",
         "create",
         {"user_id": _uid(w, "attacker"), "start_date": "2020-01-01 00:00:00"},
-        pattern=NO_ACCESS.format("create", r"portal\.internal\.switch"),
+        pattern=NO_ACCESS.format("create", r"portal\.internal\.switch")
+        + "|"
+        + AUDIT_LOG,
     )
 
 
@@ -498,7 +508,9 @@ def _(w):
         "portal.internal.switch",
         "unlink",
         _insider_switch_id(w),
-        pattern=NO_ACCESS.format("delete", r"portal\.internal\.switch"),
+        pattern=NO_ACCESS.format("delete", r"portal\.internal\.switch")
+        + "|"
+        + AUDIT_LOG,
     )
 
 
