@@ -4,7 +4,8 @@
   user whose browser is still open gets no answer with internal rights, the one whose
   browser is closed is reverted by the server alone, and the records say why.
 - Closed browser: a switched user who sends nothing at all is reverted within the bound
-  the suite promises after their deadline (today the every-minute job).
+  the suite promises after their deadline (the revert job is triggered at each
+  deadline).
 
 Both scenarios share the one minute of idle time they need (the shortest idle time).
 The restart runs on a copy of the test database: no other Odoo process may serve it
@@ -24,10 +25,13 @@ from reliability import (
     post_switch,
 )
 
-# Seconds between an idle deadline and the revert of a user who sends nothing: the
-# every-minute job runs at most SLEEP_INTERVAL (60 s) + a per-process jitter (< 10 s)
-# after the previous run.
+# Seconds between an idle deadline and the revert of a user who sends nothing, after a
+# restart: the every-minute job runs at most SLEEP_INTERVAL (60 s) + a per-process
+# jitter (< 10 s) after the server starts.
 REVERT_BOUND = 75
+# The same on a running server: the revert job is triggered at each deadline (a few
+# seconds promised; the slack is for a loaded CI machine).
+TRIGGERED_REVERT_BOUND = 20
 IDLE_MINUTES = 1
 
 
@@ -128,11 +132,11 @@ def test_restart_and_closed_browser(admin, live_server, test_db, restart_db, tmp
     record = _switch(admin, closed["id"])
     due = _dt(record["deadline"])
     limit = time.time() + max(0, (due - _db_now(test_db)).total_seconds())
-    assert _wait_reverted(admin, closed["id"], limit + REVERT_BOUND)
+    assert _wait_reverted(admin, closed["id"], limit + TRIGGERED_REVERT_BOUND)
     record = _switch(admin, closed["id"])
     assert (record["state"], record["reason"]) == ("reverted", "idle")
     late = (_dt(record["end_date"]) - due).total_seconds()
-    assert 0 <= late <= REVERT_BOUND, late
+    assert 0 <= late <= TRIGGERED_REVERT_BOUND, late
     admin.call("res.users", "write", [closed["id"]], {"active": False})
     admin.call(ICP, "set_param", PARAM_MAX, quota_before or False)
 
