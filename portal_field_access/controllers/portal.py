@@ -77,7 +77,7 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
             return super().details_form_validate(data, partner_creation)
         user = request.env.user
         partner = user.partner_id
-        self._pfa_split_name(data, partner)
+        name_posted = self._pfa_split_name(data, partner)
         # core reads the country (VAT check); a user without the country
         # right does not post it
         data.setdefault("country_id", str(partner.country_id.id or ""))
@@ -119,6 +119,9 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
             except ValidationError as exc:
                 error["firstname"] = error["lastname"] = "error"
                 error_message.append(exc.args[0])
+        if name_posted and {"firstname", "lastname"} & error.keys():
+            # the form had one Name field: mark that one
+            error["name"] = "error"
         return error, error_message
 
     def on_account_update(self, values, partner):
@@ -210,16 +213,18 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
     # Steps (extension points)
     # ------------------------------------------------------------------
     def _pfa_split_name(self, data, partner):
-        """Stock forms post one ``name``: read it as the first and last name
-        partner_firstname would split it into."""
+        """Stock forms (and ours for users with the default group's rights) post
+        one ``name``: read it as the first and last name partner_firstname would
+        split it into. Return whether a name was posted."""
         if "name" not in data:
-            return
+            return False
         name = partner._get_whitespace_cleaned_name(data.pop("name") or "")
         if name == partner.name:
-            return
+            return True
         parts = partner._get_inverse_name(name, partner.is_company)
         data.setdefault("firstname", parts["firstname"] or "")
         data.setdefault("lastname", parts["lastname"] or "")
+        return True
 
     def _pfa_form_changes(self, data, user):
         """``[(field, old, new)]`` of the managed fields the POST changes."""

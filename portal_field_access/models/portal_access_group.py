@@ -104,12 +104,23 @@ class PortalAccessGroup(models.Model):
         """
         if not user or not user._is_portal():
             return {}
-        return dict(self._get_field_access_cached(user.id))
+        return dict(self._get_field_access_cached(user.id)[0])
+
+    @api.model
+    def _is_default_rights_user(self, user):
+        """Whether ``user`` is a portal user whose rights come from the default
+        group(s) only: nobody put them in a group of their own. My Account shows
+        them the stock form (one Name field rather than first and last name)."""
+        if not user or not user._is_portal():
+            return False
+        return self._get_field_access_cached(user.id)[1]
 
     @api.model
     @tools.ormcache("user_id")
     def _get_field_access_cached(self, user_id):
-        """Rights of a user as a tuple of pairs, cached: My Account is a hot page.
+        """Rights of a user, cached (My Account is a hot page): a tuple of
+        ``(field_key, right)`` pairs, and whether they come from the default
+        group(s).
 
         The cache is cleared whenever a group, a line or a membership changes.
         """
@@ -124,7 +135,8 @@ class PortalAccessGroup(models.Model):
                 ("user_ids", "in", [user_id]),
             ]
         )
-        if not groups:
+        by_default = not groups
+        if by_default:
             # nobody configured this user: the default group keeps stock rights
             groups = Group.search([("default_group", "=", True)])
         access = {}
@@ -133,4 +145,4 @@ class PortalAccessGroup(models.Model):
                 access[line.field_name] = "write"
             elif line.perm_read and line.field_name not in WRITE_ONLY_FIELDS:
                 access.setdefault(line.field_name, "read")
-        return tuple(sorted(access.items()))
+        return tuple(sorted(access.items())), by_default

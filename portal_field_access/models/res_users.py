@@ -419,7 +419,43 @@ class ResUsers(models.Model):
                     "options": self._pfa_options(field) if right == "write" else [],
                 }
             )
+        if self._pfa_stock_name_field(access):
+            rows = self._pfa_merge_name_rows(rows, submitted)
         return rows
+
+    def _pfa_stock_name_field(self, access):
+        """Whether My Account shows stock Odoo's one Name field instead of First
+        Name and Last Name: for a user nobody put in a group of their own (the
+        default group's rights) who may change both. Installing the addon then
+        leaves their form as it was; partner_firstname splits the name."""
+        self.ensure_one()
+        both = access.get("firstname") == "write" and access.get("lastname") == "write"
+        return both and self.env["portal.access.group"]._is_default_rights_user(self)
+
+    def _pfa_merge_name_rows(self, rows, submitted=None):
+        """Replace the first and last name rows by one Name row posting
+        ``name`` (the key stock forms post, split by the controller)."""
+        name = self.partner_id.name or ""
+        if submitted and "name" in submitted:
+            name = submitted["name"]
+        name_row = {
+            "key": "name",
+            "label": _("Name"),
+            "right": "write",
+            "name": "name",
+            "widget": "text",
+            "value": name,
+            "display": self.partner_id.name or EMPTY,
+            "optional": False,
+            "options": [],
+        }
+        merged = []
+        for row in rows:
+            if row["key"] == "firstname":
+                merged.append(name_row)
+            elif row["key"] != "lastname":
+                merged.append(row)
+        return merged
 
     def _pfa_options(self, field):
         """Choices of a select row: ``[(value, label, country_id)]``."""

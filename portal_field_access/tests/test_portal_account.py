@@ -386,16 +386,39 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self.assertEqual(self.portal._portal_field_access(), STANDARD_RIGHTS)
         self._login()
         html = self._get()
-        for name in ("firstname", "lastname", "email", "phone", "street", "city"):
+        # one Name field, as in stock Odoo (partner_firstname splits it)
+        for name in ("name", "email", "phone", "street", "city"):
             self._assert_writable(html, name)
         for name in ("zipcode", "country_id", "state_id", "vat", "company_name"):
             self._assert_writable(html, name)
         self._assert_writable(html, "new_password")
+        self._assert_absent(html, "firstname", "lastname")
         self._assert_absent(html, "login", "lang", "street2", "siret")
-        # the stock form (one Name) is still accepted
         self._assert_saved({}, city="Lyon", name="Janet Portalis")
-        self.assertEqual(self.portal.partner_id.city, "Lyon")
-        self.assertEqual(self.portal.partner_id.name, "Janet Portalis")
+        partner = self.portal.partner_id
+        self.assertEqual(partner.city, "Lyon")
+        self.assertEqual(partner.name, "Janet Portalis")
+        self.assertEqual((partner.firstname, partner.lastname), ("Janet", "Portalis"))
+
+    def test_default_rights_empty_name_refused(self):
+        """The stock Name field may not be emptied: a clear message, no change."""
+        self._login()
+        before = self._snapshot()
+        response = self._post({}, name="  ")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Please enter a first name or a last name.", response.text)
+        self.assertIn("o_pfa_row_name o_has_error", response.text)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_configured_group_shows_first_and_last_name(self):
+        """A group of the admin's own (seed 001) shows the two fields, even when
+        it grants the same rights as the default group."""
+        self._grant({"firstname": "write", "lastname": "write"})
+        self._login()
+        html = self._get()
+        self._assert_writable(html, "firstname")
+        self._assert_writable(html, "lastname")
+        self._assert_absent(html, "name")
 
     def test_stock_validation_keeps_our_input(self):
         self._grant({"street2": "write", "email": "write"})

@@ -348,5 +348,10 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
         self.portal.lang = "fr_FR"
         self.authenticate("pfa_portal", PASSWORD)
         html = self.url_open("/fr/my/account").text
-        for term in ("Prénom", "Code postal", "Changer de mot de passe"):
+        # the default group's form: one Name field
+        for term in (">Nom</label>", "Code postal", "Changer de mot de passe"):
             self.assertIn(term, html)
+        self._make_group({"firstname": "write", "lastname": "read"}, users=self.portal)
+        html = self.url_open("/fr/my/account").text
+        self.assertIn(">Prénom</label>", html)
+        self.assertNotIn('name="name"', html)

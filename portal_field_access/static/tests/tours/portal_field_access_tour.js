@@ -82,14 +82,10 @@ tours.add("portal_field_access_default_rights", {
     url: "/my/account",
     steps: () => [
         {
-            content: "First name",
-            trigger: "input[name='firstname']",
-            run: "text Janet",
-        },
-        {
-            content: "Last name",
-            trigger: "input[name='lastname']",
-            run: "text Portalis",
+            content: "One Name field, as in stock Odoo",
+            trigger: "input[name='name']",
+            extra_trigger: "body:not(:has(input[name='firstname']))",
+            run: "text Janet Portalis",
         },
         {
             content: "Phone",
