@@ -18,6 +18,7 @@ base's at_install tests, proves which side sees the suite.
     python tools/odoo_tests.py            build both databases, run, print the A/B table
     python tools/odoo_tests.py --fast     without the browser tests (make test)
     python tools/odoo_tests.py --reuse    keep the databases if they exist
+    python tools/odoo_tests.py --table    the last run's result per module (Markdown)
     python tools/odoo_tests.py --run-db DB --expect-suite yes --json out.json  (a side)
 
 Exit status: non-zero when a test fails only with the suite, when the probe fails, or
@@ -276,6 +277,37 @@ def run_db(db, expect_suite, json_path, fast=False, only=None):
     return 0
 
 
+def _load_result(db):
+    """The JSON result a side's run left in .local/."""
+    with open(os.path.join(LOCAL, f"{db}.json")) as data:
+        return json.load(data)
+
+
+def markdown_table(a, b):
+    """The A/B result per module, as the README shows it (Markdown)."""
+    modules = defaultdict(lambda: {"tests": [0, 0], "failed": [[], []]})
+    for side, data in enumerate((a, b)):
+        for class_id, res in data["classes"].items():
+            if class_id == PROBE_ID:
+                continue
+            row = modules[class_id.split(".")[2]]
+            row["tests"][side] += res["tests"]
+            row["failed"][side] += [f"{_short(class_id)}.{n}" for n in res["failed"]]
+    lines = [
+        "| Odoo module | tests (A / B) | failed with the suite (A) "
+        "| failed without (B) | failed only with the suite |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for module, row in sorted(modules.items()):
+        only_a = sorted(set(row["failed"][0]) - set(row["failed"][1]))
+        lines.append(
+            f"| {module} | {row['tests'][0]} / {row['tests'][1]} "
+            f"| {len(row['failed'][0])} | {len(row['failed'][1])} "
+            f"| {', '.join(only_a) or 'none'} |"
+        )
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------
 # Orchestration: build the databases, run both sides, compare
 # ---------------------------------------------------------------------------
@@ -406,8 +438,16 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="keep the databases if they exist"
     )
+    parser.add_argument(
+        "--table",
+        action="store_true",
+        help="print the last run's A/B result per module as a Markdown table",
+    )
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
+    if args.table:
+        print(markdown_table(*(_load_result(db) for db in (DB_A, DB_B))))
+        return 0
     if args.run_db:
         return run_db(
             args.run_db, args.expect_suite == "yes", args.json, args.fast, only

@@ -39,6 +39,8 @@ cat >&2 <<MSG
   Odoo 17 with the suite:  http://localhost:$ODOO_PORT/web/login   (database $DEV_DB)
   Demo logins:  administrator  admin / admin
                 portal user    portal / portal   (may switch to internal, see /my)
+                portal user    portal_profile / portal_profile
+                               (in the Portal Access Group "Customers: profile", see /my/account)
   Ctrl-C stops Odoo, then the database.
 
 MSG

@@ -254,9 +254,15 @@ def portal_access_group(b, base, admin, portal):
     b.shot(description("portal_field_access") / "portal_access_group_form.png")
 
 
+# The demo customer of the group "Customers: profile" (portal_field_access demo data):
+# its My Account shows Read and Write fields; the stock demo portal user has the
+# default group's stock form.
+PROFILE_USER = ("portal_profile", "portal_profile")
+
+
 @shot
 def my_account(b, base, admin, portal):
-    login(b, base, *portal, "location.pathname.startsWith('/my')")
+    login(b, base, *PROFILE_USER, "location.pathname.startsWith('/my')")
     b.goto(f"{base}/my/account")
     b.wait("document.querySelector('form')", "My Account")
     b.settle()
