@@ -136,13 +136,24 @@ def table(results):
         r = results.get(key)
         if isinstance(r, list) and r:
             due100 = [x for x in r if x["due"] == 100]
-            queries = sorted({x["queries"] for x in r})
+            by_due = {x["due"]: x for x in r}  # the last run of each size
+            per_due = "; ".join(
+                f"{due} due: {x['queries']} queries, {x['seconds']} s"
+                for due, x in sorted(by_due.items())
+            )
+            switch = due100[-1]
+            one = (
+                f"; one switch {switch['one_switch_s']} s "
+                f"({switch['one_switch_queries']} queries), one revert "
+                f"{switch['one_revert_s']} s ({switch['one_revert_queries']} queries)"
+                if "one_switch_s" in switch
+                else ""
+            )
             rows.append(
                 (f"Every-minute job, {r[0]['portal_users']:,} portal users, "
                  f"{r[0]['switched']:,} switched, 100 due",
                  "< 1 s, same queries",
-                 f"{max(x['seconds'] for x in due100)} s, {due100[0]['queries']} "
-                 f"queries (10/100/300 due: {'/'.join(map(str, queries))})")
+                 f"{max(x['seconds'] for x in due100)} s ({per_due}){one}")
             )  # fmt: skip
     r = get("switch", "closed_browsers")
     if r.get("reverted"):
