@@ -154,8 +154,8 @@ class UserDynamicManagementPortal(CustomerPortal):
 
     @staticmethod
     def _udm_confirm_password():
-        ICP = request.env["ir.config_parameter"].sudo()
-        return ICP.get_param(PARAM_CONFIRM_PASSWORD, "False") == "True"
+        Switch = request.env["portal.internal.switch"]
+        return Switch._udm_get_param(PARAM_CONFIRM_PASSWORD, "False") == "True"
 
     @route(
         "/my/switch_to_internal",

@@ -8,7 +8,7 @@ from datetime import timedelta, timezone
 from markupsafe import Markup
 from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
@@ -23,6 +23,8 @@ PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
 PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
 PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
 PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
+# every setting of the addon is an ir.config_parameter under this prefix
+PARAM_PREFIX = "user_dynamic_management."
 # the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in
 # prefork) between wake-ups; a run that finds a deadline closer than this waits for it,
 # then wakes the runner itself (a trigger due now notifies it on commit)
@@ -404,7 +406,10 @@ class PortalInternalSwitch(models.Model):
         switch = Switch._udm_own().create(values)
         if full_request:
             full_request.write({"state": "used", "switch_id": switch.id})
-        # Command.set: exact, and immune to the demotion rule of res.users
+        # Command.set: exact, and immune to the demotion rule of res.users. The write
+        # of groups_id clears the ORM caches ('default') itself, and the commit
+        # signals it to every worker: no clear of our own (it would only empty the
+        # caches refilled since, and signal nothing more)
         user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
             {"groups_id": [Command.set(new_groups.ids)]}
         )
@@ -416,7 +421,6 @@ class PortalInternalSwitch(models.Model):
                 "removed_group_ids": [Command.set((snapshot - after).ids)],
             }
         )
-        self.env.registry.clear_cache()
         first_deadline = min(
             [d for d in (switch.deadline, switch.end_deadline) if d], default=None
         )
@@ -458,15 +462,14 @@ class PortalInternalSwitch(models.Model):
     def _udm_mail_recipients(self, user):
         """Partners e-mailed about `user`'s switch: the Portal switch managers, and the
         user when "Send the user a copy" is set. Empty when e-mails are off."""
-        ICP = self.env["ir.config_parameter"].sudo()
-        if ICP.get_param(PARAM_NOTIFY_MANAGERS, "False") != "True":
+        if self._udm_get_param(PARAM_NOTIFY_MANAGERS, "False") != "True":
             return self.env["res.partner"]
         group = self.env.ref(
             "user_dynamic_management.group_portal_switch_manager",
             raise_if_not_found=False,
         )
         partners = group.users.partner_id if group else self.env["res.partner"]
-        if user and ICP.get_param(PARAM_NOTIFY_USER, "False") == "True":
+        if user and self._udm_get_param(PARAM_NOTIFY_USER, "False") == "True":
             partners |= user.partner_id
         return partners
 
@@ -525,16 +528,46 @@ class PortalInternalSwitch(models.Model):
         )
 
     # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_get_param(self, key, default=False):
+        """The addon's setting `key` (an ir.config_parameter), or `default`.
+
+        Why not ICP.get_param: each key is cached on its own, and every group change
+        (each switch and each revert) clears the caches of every worker, so /my, the
+        switch and the revert would each pay one query per setting (six or seven)
+        during a switch storm. Here all the addon's settings cost one query.
+        """
+        # like get_param: an empty value is the default
+        return self._udm_params().get(key) or default
+
+    @api.model
+    @tools.ormcache()
+    def _udm_params(self):
+        """{key: value} of the addon's settings, in one query. Cached like
+        ICP.get_param: any change of a parameter clears the 'default' caches of every
+        worker (ir.config_parameter's create, write and unlink)."""
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s",
+                PARAM_PREFIX.replace("_", "\\_") + "%",
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    # ------------------------------------------------------------------
     # Quota
     # ------------------------------------------------------------------
 
     @api.model
     def _udm_quota_settings(self):
         """(M, T): at most M switches may start within T minutes (M = 0: no limit)."""
-        ICP = self.env["ir.config_parameter"].sudo()
         try:
-            max_switches = int(ICP.get_param(PARAM_MAX, 0) or 0)
-            time_limit = int(ICP.get_param(PARAM_TIME_LIMIT, 0) or 0)
+            max_switches = int(self._udm_get_param(PARAM_MAX, 0) or 0)
+            time_limit = int(self._udm_get_param(PARAM_TIME_LIMIT, 0) or 0)
         except ValueError:
             _logger.warning("Invalid portal switch quota parameters, no limit applied")
             return 0, 0
@@ -558,7 +591,7 @@ class PortalInternalSwitch(models.Model):
     @api.model
     def _udm_max_seats(self):
         """K: at most K portal users internal at the same time (0: no limit)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_SEATS, 0)
+        value = self._udm_get_param(PARAM_MAX_SEATS, 0)
         try:
             return max(int(value or 0), 0)
         except ValueError:

@@ -83,7 +83,7 @@ class PortalInternalSwitchRequest(models.Model):
 
     @api.model
     def _udm_param(self, key, default=0):
-        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
+        value = self.env["portal.internal.switch"]._udm_get_param(key, default)
         try:
             return int(value or 0)
         except ValueError:
@@ -91,13 +91,13 @@ class PortalInternalSwitchRequest(models.Model):
 
     @api.model
     def _udm_reason_required(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        return ICP.get_param(PARAM_REQUIRE_REASON, "False") == "True"
+        Switch = self.env["portal.internal.switch"]
+        return Switch._udm_get_param(PARAM_REQUIRE_REASON, "False") == "True"
 
     @api.model
     def _udm_approval_required(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        return ICP.get_param(PARAM_REQUIRE_APPROVAL, "False") == "True"
+        Switch = self.env["portal.internal.switch"]
+        return Switch._udm_get_param(PARAM_REQUIRE_APPROVAL, "False") == "True"
 
     @api.model
     def _udm_approver_group(self):

@@ -17,6 +17,17 @@ from .portal_internal_switch import CTX_OWN_WRITE
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "base.group_erp_manager"
+# what /my, the switch and the policy read of a user and of their template
+UDM_POLICY_FIELDS = [
+    "allow_portal_access_internal",
+    "enable_idle_time",
+    "idle_time",
+    "udm_allowed_until",
+    "udm_approval",
+    "udm_max_duration",
+    "switch_template_id",
+    "is_access_right_template",
+]
 
 
 class ResUsers(models.Model):
@@ -370,10 +381,20 @@ class ResUsers(models.Model):
     # Switch (private: never reachable through JSON-RPC)
     # ------------------------------------------------------------------
 
+    def _udm_fetch_policy(self):
+        """Read the switch settings of these users in one query (none if cached).
+
+        Why: they are admin-only fields (groups=), which Odoo does not prefetch
+        together, so each would cost a query of its own; and the caches are cold after
+        every switch or revert of anyone (group changes clear them in every worker).
+        """
+        self.sudo().fetch(UDM_POLICY_FIELDS)
+
     def _udm_check_switch_allowed(self):
         """Raise UserError when this user may not switch right now. Extension point."""
         self.ensure_one()
         user = self.sudo()
+        user._udm_fetch_policy()
         if user._is_public():
             raise UserError(_("Please log in to switch to an internal user."))
         if not user.share:
@@ -408,6 +429,7 @@ class ResUsers(models.Model):
         """Whether the portal shows this user the switch (eligible, date not past)."""
         self.ensure_one()
         user = self.sudo()
+        user._udm_fetch_policy()
         if user._is_public() or not user.share or not user._udm_is_eligible():
             return False
         today = fields.Date.context_today(user)
@@ -442,6 +464,7 @@ class ResUsers(models.Model):
         Extension point."""
         self.ensure_one()
         user, template = self.sudo(), template.sudo()
+        (user | template)._udm_fetch_policy()
         if user.enable_idle_time:
             idle = user.idle_time
         elif template.enable_idle_time:
@@ -498,7 +521,7 @@ class ResUsers(models.Model):
     def _udm_pop_revert_notice(self):
         """Reason of the last revert not yet shown on the portal; then forget it."""
         self.ensure_one()
-        switch = (
+        unseen = (
             self.env["portal.internal.switch"]
             .sudo()
             .search(
@@ -508,17 +531,11 @@ class ResUsers(models.Model):
                     ("notice_shown", "=", False),
                 ],
                 order="end_date desc, id desc",
-                limit=1,
             )
         )
-        if not switch:
+        if not unseen:
             return False
-        # mark every older unseen one as well, so a single message is shown
-        self.env["portal.internal.switch"].sudo().search(
-            [
-                ("user_id", "=", self.id),
-                ("state", "=", "reverted"),
-                ("notice_shown", "=", False),
-            ]
-        )._udm_own().write({"notice_shown": True})
-        return switch.reason
+        # the latest reason is shown; every older unseen one is marked as well, so a
+        # single message is shown
+        unseen._udm_own().write({"notice_shown": True})
+        return unseen[0].reason

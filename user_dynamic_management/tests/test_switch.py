@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
 from ..hooks import uninstall_hook
+from ..models.portal_internal_switch import PARAM_MAX_SEATS
 from .common import UdmCommon
 
 
@@ -70,6 +71,61 @@ class TestSwitch(UdmCommon, TransactionCase):
             any("Switched back to a portal user (Logout)" in b for b in bodies)
         )
         self.assertFalse(any("Portal Access" in b for b in bodies))
+
+    def test_switch_and_revert_invalidate_rights_everywhere(self):
+        """Each switch and each revert drops the cached rights in this worker and
+        marks the 'default' caches for the signal to every other worker at commit
+        (Odoo's res.users.write of groups_id does it: the addon clears nothing of its
+        own), and no other cache group (templates, assets, routing)."""
+        registry = self.env.registry
+        user = self.portal_user
+        as_user = user.with_user(user)
+        # cached as a worker caches them, keyed by user id
+        self.assertFalse(as_user.has_group("base.group_user"))
+        self.assertFalse(
+            self.env["ir.model.access"]
+            .with_user(user)
+            .check("mail.activity", "create", raise_exception=False)
+        )
+        registry.signal_changes()  # test mode: resets what was marked so far
+        self.assertFalse(registry.cache_invalidated)
+
+        user._udm_switch_to_internal()
+        self.assertEqual(registry.cache_invalidated, {"default"})
+        self.assertTrue(as_user.has_group("base.group_user"))
+        self.assertTrue(
+            self.env["ir.model.access"]
+            .with_user(user)
+            .check("mail.activity", "create", raise_exception=False)
+        )
+        registry.signal_changes()
+
+        user._udm_revert("logout")
+        self.assertEqual(registry.cache_invalidated, {"default"})
+        self.assertFalse(as_user.has_group("base.group_user"))
+        self.assertFalse(
+            self.env["ir.model.access"]
+            .with_user(user)
+            .check("mail.activity", "create", raise_exception=False)
+        )
+
+    def test_settings_read_in_one_query(self):
+        """The addon's settings cost one query on a cold cache, and a changed setting
+        is seen at once (the change clears the cache)."""
+        Switch = self.Switch
+        self.ICP.set_param(PARAM_MAX_SEATS, 3)
+        self.env.registry.clear_cache()
+        with self.assertQueryCount(1):
+            self.assertEqual(Switch._udm_max_seats(), 3)
+            self.assertEqual(Switch._udm_quota_settings(), (0, 0))
+            self.assertFalse(
+                Switch.env["portal.internal.switch.request"]._udm_reason_required()
+            )
+        self.ICP.set_param(PARAM_MAX_SEATS, 4)
+        self.assertEqual(Switch._udm_max_seats(), 4)
+        # like get_param: a missing setting is the default
+        self.ICP.set_param(PARAM_MAX_SEATS, False)
+        self.assertEqual(Switch._udm_get_param(PARAM_MAX_SEATS, "x"), "x")
 
     def test_revert_is_idempotent(self):
         self.portal_user._udm_switch_to_internal()
