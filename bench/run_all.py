@@ -89,6 +89,15 @@ def run(name, args):
     return result
 
 
+# the storm bench's controls, measured in the same run as the suite's storm
+STORM_CONTROLS = (
+    ("control_groups", "stock group changes by an administrator, 2 per cycle"),
+    ("control_signals", "bare cache invalidations, 2 per cycle"),
+    ("control_load", "page loads that clear no cache"),
+    ("suite_password", "the suite's cycle with password confirmation"),
+)
+
+
 def table(results):
     rows = []
 
@@ -119,10 +128,17 @@ def table(results):
     for mode in ("no_password", "password_confirmed"):
         r = get("switch", "round_trip", mode)
         if r:
+            login = (
+                f"; Odoo's own login (the same password check) "
+                f"{r['login']['median_ms']} ms: {r['login_ratio']}x /my, the switch "
+                f"{r['switch_vs_login']}x the login"
+                if "login" in r
+                else ""
+            )
             rows.append(
                 (f"Switch round trip ({mode.replace('_', ' ')}) vs GET /my", "<= 2x",
                  f"{r['switch_round_trip']['median_ms']} vs "
-                 f"{r['my_page']['median_ms']} ms: {r['ratio']}x")
+                 f"{r['my_page']['median_ms']} ms: {r['ratio']}x{login}")
             )  # fmt: skip
     r = get("switch", "storm")
     if r:
@@ -130,8 +146,20 @@ def table(results):
             (f"Internal users' JSON-RPC during a switch storm "
              f"({r['cycles_per_minute_during_storm']} switch+revert/min) vs calm",
              "<= 1.10",
-             f"{r['storm']['median_ms']} vs {r['calm']['median_ms']} ms: {r['ratio']}")
+             f"{r['storm']['median_ms']} vs {r['calm']['median_ms']} ms: {r['ratio']} "
+             f"(per round: {', '.join(map(str, r['suite']['ratio_per_round']))}; "
+             f"{r['suite']['default_signals_per_cycle']} cache signals per cycle)")
         )  # fmt: skip
+        for kind, label in STORM_CONTROLS:
+            c = r.get(kind)
+            if c:
+                rows.append(
+                    (f"Same run, control: {label} "
+                     f"({c['cycles_per_minute']}/min) vs calm", "-",
+                     f"{c['rpc']['median_ms']} ms: {c['ratio']} (per round: "
+                     f"{', '.join(map(str, c['ratio_per_round']))}; "
+                     f"{c['default_signals_per_cycle']} cache signals per cycle)")
+                )  # fmt: skip
     for key in ("cron_10k", "cron_100k"):
         r = results.get(key)
         if isinstance(r, list) and r:
