@@ -187,7 +187,7 @@ def table(results):
     if r.get("reverted"):
         rows.append(
             (f"Revert after the idle deadline, {r['switched']} closed browsers",
-             "bound of the job",
+             "p99 <= 5 s",
              f"p50 {r['late_p50_s']} s, p99 {r['late_p99_s']} s, max "
              f"{r['late_max_s']} s ({r['reverted']}/{r['switched']} reverted)")
         )  # fmt: skip
