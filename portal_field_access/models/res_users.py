@@ -383,12 +383,14 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
     # My Account rows
     # ------------------------------------------------------------------
-    def _pfa_account_rows(self, submitted=None):
+    def _pfa_account_rows(self, submitted=None, countries=None, states=None):
         """Rows of My Account for this user, in the order of the table.
 
         Each row: key, label, right ('read'/'write'), name (POST key), widget,
         value (input value), display (read-only text), optional, options.
         ``submitted`` is the refused POST, whose values are shown again.
+        ``countries``/``states`` are the records the stock controller already
+        searched for its selects (searched here when not given).
         Empty for a user nobody manages (internal users get the stock form).
         """
         self.ensure_one()
@@ -416,7 +418,11 @@ class ResUsers(models.Model):
                     "value": "" if value is False or value is None else value,
                     "display": self._pfa_display(field, current),
                     "optional": field.key not in REQUIRED_FIELDS,
-                    "options": self._pfa_options(field) if right == "write" else [],
+                    "options": (
+                        self._pfa_options(field, countries, states)
+                        if right == "write"
+                        else []
+                    ),
                 }
             )
         if self._pfa_stock_name_field(access):
@@ -457,17 +463,23 @@ class ResUsers(models.Model):
                 merged.append(row)
         return merged
 
-    def _pfa_options(self, field):
-        """Choices of a select row: ``[(value, label, country_id)]``."""
+    def _pfa_options(self, field, countries=None, states=None):
+        """Choices of a select row: ``[(value, label, country_id)]``.
+
+        The country and state choices reuse the records the stock My Account
+        controller has just searched, when given: the page then searches them
+        once, as stock does."""
         if field.widget == "lang":
             return [
                 (code, name, False)
                 for code, name in self.env["res.lang"].get_installed()
             ]
         if field.widget == "country":
-            countries = self.env["res.country"].sudo().search([])
+            if countries is None:
+                countries = self.env["res.country"].sudo().search([])
             return [(country.id, country.name, False) for country in countries]
         if field.widget == "state":
-            states = self.env["res.country.state"].sudo().search([])
+            if states is None:
+                states = self.env["res.country.state"].sudo().search([])
             return [(state.id, state.name, state.country_id.id) for state in states]
         return []

@@ -1,5 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
@@ -419,6 +421,36 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self._assert_writable(html, "firstname")
         self._assert_writable(html, "lastname")
         self._assert_absent(html, "name")
+
+    def test_country_and_state_choices_searched_once(self):
+        """The country and state selects list every country and state, from the
+        records the stock controller already searched: one search each, as on
+        stock My Account."""
+        self._grant({"country_id": "write", "state_id": "write"})
+        self._login()
+        Country = type(self.env["res.country"])
+        State = type(self.env["res.country.state"])
+        searched = []
+        search_fetch = {Country: Country.search_fetch, State: State.search_fetch}
+
+        def counting(model_class):
+            def search_fetch_counted(records, domain, *args, **kwargs):
+                searched.append(records._name)
+                return search_fetch[model_class](records, domain, *args, **kwargs)
+
+            return search_fetch_counted
+
+        with (
+            patch.object(Country, "search_fetch", counting(Country)),
+            patch.object(State, "search_fetch", counting(State)),
+        ):
+            html = self._get()
+        self.assertEqual(sorted(searched), ["res.country", "res.country.state"])
+        belgium = self.env.ref("base.be")
+        self.assertIn(f'<option value="{belgium.id}">{belgium.name}</option>', html)
+        self.assertIn(f'value="{self.env.ref("base.fr").id}" selected', html)
+        state = self.env["res.country.state"].search([], limit=1)
+        self.assertIn(f'data-country_id="{state.country_id.id}"', html)
 
     def test_stock_validation_keeps_our_input(self):
         self._grant({"street2": "write", "email": "write"})
