@@ -19,7 +19,8 @@ class UserDynamicManagementRequestPortal(UserDynamicManagementPortal):
         user = request.env.user
         Request = request.env["portal.internal.switch.request"]
         needs_approval = False
-        if user._udm_can_switch():
+        # the card above already asked _udm_can_switch(): not again, it queries
+        if values["udm_can_switch"]:
             template = user.sudo()._access_right_template_effective()
             needs_approval = bool(template) and user._udm_policy(template)["approval"]
         last_request = Request._udm_for_portal(user) if needs_approval else None

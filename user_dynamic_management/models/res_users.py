@@ -421,8 +421,18 @@ class ResUsers(models.Model):
         group whose members may switch (Settings). The date limit is checked apart."""
         self.ensure_one()
         user = self.sudo()
-        return user.allow_portal_access_internal or any(
-            user.groups_id.mapped("udm_may_switch")
+        if user.allow_portal_access_internal:
+            return True
+        # one query, instead of reading every group of the user and their flags:
+        # this runs on each /my of every portal user, most of whom may not switch
+        return bool(
+            self.env["res.groups"]
+            .sudo()
+            .search(
+                [("udm_may_switch", "=", True), ("users", "in", user.ids)],
+                limit=1,
+                order="id",
+            )
         )
 
     def _udm_can_switch(self):

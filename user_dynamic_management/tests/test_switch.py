@@ -4,6 +4,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
@@ -126,6 +127,22 @@ class TestSwitch(UdmCommon, TransactionCase):
         # like get_param: a missing setting is the default
         self.ICP.set_param(PARAM_MAX_SEATS, False)
         self.assertEqual(Switch._udm_get_param(PARAM_MAX_SEATS, "x"), "x")
+
+    def test_eligibility_by_group_in_one_query(self):
+        """Whether a portal user may switch through a group costs one query (it runs
+        on every /my), and follows the group's flag and membership."""
+        group = self.env["res.groups"].create({"name": "UDM may switch (query)"})
+        user = self.portal_user2
+        user.allow_portal_access_internal = False
+        user.groups_id = [Command.link(group.id)]
+        user.invalidate_recordset()
+        user._udm_fetch_policy()  # as _udm_can_switch does: the flag is read there
+        with self.assertQueryCount(1):
+            self.assertFalse(user._udm_is_eligible())
+        group.udm_may_switch = True
+        self.assertTrue(user._udm_is_eligible())
+        user.groups_id = [Command.unlink(group.id)]
+        self.assertFalse(user._udm_is_eligible())
 
     def test_revert_is_idempotent(self):
         self.portal_user._udm_switch_to_internal()
