@@ -403,6 +403,11 @@ class ResUsers(models.Model):
             right = access.get(field.key)
             if not right or (field.write_only and right != "write"):
                 continue
+            # the choices first: reading all the countries' names at once also
+            # reads the user's own country, which the display shows
+            options = (
+                self._pfa_options(field, countries, states) if right == "write" else []
+            )
             current = self._pfa_current_value(field)
             value = current
             name = field.post_keys[0]
@@ -418,11 +423,7 @@ class ResUsers(models.Model):
                     "value": "" if value is False or value is None else value,
                     "display": self._pfa_display(field, current),
                     "optional": field.key not in REQUIRED_FIELDS,
-                    "options": (
-                        self._pfa_options(field, countries, states)
-                        if right == "write"
-                        else []
-                    ),
+                    "options": options,
                 }
             )
         if self._pfa_stock_name_field(access):
