@@ -106,8 +106,10 @@ class ResUsers(models.Model):
         groups=MANAGER_GROUP,
     )
     # part of the session token: bumping it logs the user out of every session, in
-    # every worker ("Revert and log out")
-    udm_session_epoch = fields.Integer(copy=False, groups="base.group_system")
+    # every worker ("Revert and log out"). Readable by the user managers, the group
+    # of the other admin-only fields: Odoo checks each distinct `groups` of a model's
+    # fields when it reads a user after a cache clear, one query per group
+    udm_session_epoch = fields.Integer(copy=False, groups=MANAGER_GROUP)
 
     def _get_session_token_fields(self):
         return super()._get_session_token_fields() | {"udm_session_epoch"}

@@ -144,6 +144,22 @@ class TestSwitch(UdmCommon, TransactionCase):
         user.groups_id = [Command.unlink(group.id)]
         self.assertFalse(user._udm_is_eligible())
 
+    def test_admin_only_user_fields_share_one_group(self):
+        """The suite's admin-only fields on users all use Access Rights: Odoo checks
+        each distinct group of res.users' fields with one query when it reads a user
+        on a cold cache, which every user does after each switch or revert."""
+        suite = {
+            "access_right_template",
+            "user_dynamic_management",
+            "portal_field_access",
+        }
+        groups = {
+            field.groups
+            for field in self.env["res.users"]._fields.values()
+            if field._module in suite and field.groups
+        }
+        self.assertEqual(groups, {"base.group_erp_manager"})
+
     def test_revert_is_idempotent(self):
         self.portal_user._udm_switch_to_internal()
         self.assertTrue(self.portal_user._udm_revert("admin"))
