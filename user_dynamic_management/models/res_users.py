@@ -430,10 +430,8 @@ class ResUsers(models.Model):
         return bool(
             self.env["res.groups"]
             .sudo()
-            .search(
-                [("udm_may_switch", "=", True), ("users", "in", user.ids)],
-                limit=1,
-                order="id",
+            .search_count(
+                [("udm_may_switch", "=", True), ("users", "in", user.ids)], limit=1
             )
         )
 
