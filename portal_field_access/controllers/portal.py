@@ -29,7 +29,7 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         """Rights of the current user on My Account; None for a user no group
         manages (internal users), ``{}`` for a portal user without rights."""
         user = request.env.user
-        if not user._is_portal():
+        if not user._pfa_governed():
             return None
         return user._pfa_account_access()
 
@@ -72,11 +72,25 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         return [key for key in dict.fromkeys(keys) if key not in mandatory]
 
     def details_form_validate(self, data, partner_creation=False):
+        # PostgreSQL refuses a NUL byte (a server error page, whoever posts
+        # it): take them out of the form, which is refused with a message
+        nul_keys = self._pfa_take_out_nul_bytes(data)
         access = None if partner_creation else self._pfa_access()
         if access is None:
-            return super().details_form_validate(data, partner_creation)
+            error, error_message = super().details_form_validate(data, partner_creation)
+        else:
+            error, error_message = self._pfa_details_form_validate(data, access)
+        if nul_keys:
+            error.update(dict.fromkeys(nul_keys, "error"))
+            error_message.insert(0, self._pfa_nul_message(nul_keys))
+        return error, error_message
+
+    def _pfa_details_form_validate(self, data, access):
+        """details_form_validate for a governed user with rights ``access``."""
         user = request.env.user
         partner = user.partner_id
+        # before partner_firstname's clean-up turns line breaks into spaces
+        name_error = self._pfa_name_error(data)
         name_posted = self._pfa_split_name(data, partner)
         # core reads the country (VAT check); a user without the country
         # right does not post it
@@ -84,12 +98,16 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         if not partner.can_edit_vat():
             data["country_id"] = str(partner.country_id.id or "")
 
-        error, error_message = super().details_form_validate(data, partner_creation)
+        error, error_message = super().details_form_validate(data)
         # a refused form is re-rendered with the POST in its context: keep
         # only the form's own keys (any other key could shadow a page variable)
         form_keys = self._pfa_form_keys()
         for key in [key for key in data if key not in form_keys]:
             del data[key]
+        if name_error:
+            error["name"] = "error"
+            error_message.append(name_error)
+            return error, error_message
 
         changes = self._pfa_form_changes(data, user)
         try:
@@ -173,10 +191,12 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
                 # checked in details_form_validate
                 user.sudo().write({"login": new_login})
                 if (
-                    tools.single_email_re.match(new_login)
+                    access.get("email") == "write"
+                    and tools.single_email_re.match(new_login)
                     and new_login != partner.email
                 ):
-                    # a login that is an e-mail address is the contact's address
+                    # a login that is an e-mail address is the contact's
+                    # address, for a user who may change that address
                     old = user._pfa_current_value(MANAGED_FIELDS_BY_KEY["email"])
                     values["email"] = new_login
                     changes.append((MANAGED_FIELDS_BY_KEY["email"], old, new_login))
@@ -212,6 +232,45 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Steps (extension points)
     # ------------------------------------------------------------------
+    def _pfa_take_out_nul_bytes(self, data):
+        """Take the NUL bytes out of the posted ``data`` (no field may hold
+        one); return the keys that had some. The refused form shows the
+        values without them."""
+        keys = [
+            key
+            for key, value in data.items()
+            if isinstance(value, str) and "\0" in value
+        ]
+        for key in keys:
+            data[key] = data[key].replace("\0", "")
+            if key in request.params:
+                # the rows of a refused form show request.params
+                request.params[key] = data[key]
+        return keys
+
+    def _pfa_nul_message(self, keys):
+        """The message refusing NUL bytes in the form fields ``keys``."""
+        field_labels = request.env["res.users"]._pfa_labels()
+        labels = {
+            key: field_labels[field.key]
+            for field in MANAGED_FIELDS
+            for key in field.post_keys
+        }
+        labels["name"] = _("Name")
+        return _(
+            "%s: a NUL character is not allowed. Nothing was saved.",
+            ", ".join(labels.get(key, key) for key in keys),
+        )
+
+    def _pfa_name_error(self, data):
+        """The message refusing the posted ``name`` (stock forms' one Name
+        field) when it holds an unsafe character; None when it is fine."""
+        try:
+            request.env.user._pfa_check_characters(_("Name"), data.get("name"))
+        except ValidationError as exc:
+            return exc.args[0]
+        return None
+
     def _pfa_split_name(self, data, partner):
         """Stock forms (and ours for users with the default group's rights) post
         one ``name``: read it as the first and last name partner_firstname would

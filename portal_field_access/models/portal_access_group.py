@@ -33,7 +33,8 @@ class PortalAccessGroup(models.Model):
             ("groups_id", "in", self.env.ref("base.group_portal").ids)
         ],
         help="Only portal users get rights from a group: internal users listed "
-        "here (for instance after a change of user type) are ignored.",
+        "here (for instance after a change of user type) are ignored, except "
+        "portal users temporarily given internal rights, who keep their groups.",
     )
     line_ids = fields.One2many(
         comodel_name="portal.access.group.line",
@@ -99,10 +100,12 @@ class PortalAccessGroup(models.Model):
 
         The rights are the union of the active groups that list the user or
         apply to all portal users; a user in no such group gets the rights of
-        the default group(s). Only portal users get rights: internal and public
-        users are never affected. Extension point for other sources of rights.
+        the default group(s). Only governed users get rights (portal users,
+        and portal users temporarily internal: ``res.users._pfa_governed``):
+        internal and public users are never affected. Extension point for other
+        sources of rights.
         """
-        if not user or not user._is_portal():
+        if not user or not user._pfa_governed():
             return {}
         return dict(self._get_field_access_cached(user.id)[0])
 
@@ -111,7 +114,7 @@ class PortalAccessGroup(models.Model):
         """Whether ``user`` is a portal user whose rights come from the default
         group(s) only: nobody put them in a group of their own. My Account shows
         them the stock form (one Name field rather than first and last name)."""
-        if not user or not user._is_portal():
+        if not user or not user._pfa_governed():
             return False
         return self._get_field_access_cached(user.id)[1]
 

@@ -1,13 +1,14 @@
 # Copyright 2026 Portal Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import unicodedata
 
 from markupsafe import Markup
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret as stdnum_siret
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.tools import escape_psql
 
 from ..managed_fields import MANAGED_FIELDS, MANAGED_FIELDS_BY_KEY
@@ -21,6 +22,14 @@ EMPTY = "\N{EM DASH}"
 VAT_LOCKED_FIELDS = ("company_name", "vat", "country_id")
 # Fields stock My Account requires when they are on the form.
 REQUIRED_FIELDS = ("email", "phone", "street", "city", "country_id")
+# Longest password checked or set: passlib refuses longer secrets with an
+# error (a server error page) instead of an answer.
+PASSWORD_MAX_LENGTH = 4096
+# Bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+# U+2066..U+2069): they make a value show other than it is.
+BIDI_CONTROLS = frozenset(
+    chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+)
 
 
 class ResUsers(models.Model):
@@ -53,18 +62,65 @@ class ResUsers(models.Model):
         self.env.user._pfa_log_changes(changes)
         return res
 
+    def _check_credentials(self, password, env):
+        # no password longer than passlib accepts was ever set: refuse it as a
+        # wrong password (login page, current password of My Account and
+        # /my/security) before passlib raises on it
+        if password and len(password) > PASSWORD_MAX_LENGTH:
+            raise AccessDenied()
+        return super()._check_credentials(password, env)
+
     def _change_password(self, new_passwd):
         # change_password (JSON-RPC, XML-RPC, /my/security, My Account) and the
         # backend wizard all end here, as sudo: check who changes whose password
-        own = self.env.user._is_portal() and self.id == self.env.uid
+        own = self.env.user._pfa_governed() and self.id == self.env.uid
         if own:
             field = MANAGED_FIELDS_BY_KEY["password"]
             self._pfa_check_changes([(field, None, None)])
             self._pfa_clean(field, new_passwd)
+        if len(new_passwd or "") > PASSWORD_MAX_LENGTH:
+            # everyone: passlib would raise on it (a server error page)
+            raise UserError(
+                _(
+                    "The new password is too long (%s characters at most).",
+                    PASSWORD_MAX_LENGTH,
+                )
+            )
         res = super()._change_password(new_passwd)
         if own:
             self._pfa_log_changes([(MANAGED_FIELDS_BY_KEY["password"], None, None)])
         return res
+
+    def reset_password(self, login):
+        # the login page's "Reset password" (auth_signup), called as sudo:
+        # the same look-up as auth_signup's, then our check on the user found
+        users = self.search(self._get_login_domain(login)) or self.search(
+            self._get_email_domain(login)
+        )
+        if len(users) == 1:
+            users._pfa_check_password_reset()
+        return super().reset_password(login)
+
+    # ------------------------------------------------------------------
+    # Who is governed
+    # ------------------------------------------------------------------
+    def _is_temporarily_internal(self):
+        """Return True while this user is a portal user temporarily given
+        internal rights by another addon (e.g. user_dynamic_management).
+
+        Such a user stays governed by their Portal Access Groups. Extension
+        point: the addon that switches users overrides it; several addons may
+        define it, each asking the others through ``super()``.
+        """
+        parent = getattr(super(), "_is_temporarily_internal", None)
+        return bool(parent and parent())
+
+    def _pfa_governed(self):
+        """Whether Portal Access Groups govern this user: a portal user, or a
+        portal user temporarily internal. The one answer every check of the
+        addon uses (ORM guard, passwords, My Account, password reset)."""
+        self.ensure_one()
+        return self._is_portal() or self._is_temporarily_internal()
 
     # ------------------------------------------------------------------
     # Rights
@@ -107,11 +163,12 @@ class ResUsers(models.Model):
         changes to log, or ``(vals, [])`` when the write is none of our business.
         """
         user = self.env.user
-        if self.env.su or not vals or not user._is_portal():
+        if self.env.su or not vals or not user._pfa_governed():
             return vals, []
         own = user if records._name == "res.users" else user.partner_id
         if own.id not in records.ids:
             return vals, []
+        user._pfa_check_vals_characters(vals)
         changes = user._pfa_changes(vals)
         if not changes:
             return vals, []
@@ -169,6 +226,25 @@ class ResUsers(models.Model):
                 )
             )
 
+    def _pfa_check_password_reset(self):
+        """Refuse a password reset asked from the login page for a governed
+        user without Write on the password: the reset would let them change
+        the password they may not change (the reset link sets a new one).
+        Administrators can still send the reset instructions from the user's
+        form, and an invitation link still sets the first password."""
+        self.ensure_one()
+        if not self._pfa_governed():
+            return
+        if self._portal_field_access().get("password") == "write":
+            return
+        _logger.info("Password reset of user #%s refused (no Write on it)", self.id)
+        raise UserError(
+            _(
+                "You are not allowed to change your password, so it cannot be "
+                "reset here. Please contact us to have it reset. No e-mail was sent."
+            )
+        )
+
     # ------------------------------------------------------------------
     # Values
     # ------------------------------------------------------------------
@@ -198,10 +274,48 @@ class ResUsers(models.Model):
             return value.strip() or False
         return value or False
 
+    @api.model
+    def _pfa_has_unsafe_character(self, value):
+        """Whether ``value`` holds a character no profile field may hold: a
+        control character (NUL, line breaks, tabulations...) or a bidirectional
+        embedding, override or isolate (it makes the text show reordered)."""
+        return any(
+            char in BIDI_CONTROLS or unicodedata.category(char) == "Cc"
+            for char in value
+        )
+
+    @api.model
+    def _pfa_check_characters(self, label, value):
+        """Refuse a text ``value`` of the field ``label`` that holds an unsafe
+        character (see ``_pfa_has_unsafe_character``)."""
+        if isinstance(value, str) and self._pfa_has_unsafe_character(value):
+            raise ValidationError(
+                _(
+                    "%s contains a line break, a control character or a text "
+                    "direction override, which are not allowed. Nothing was saved.",
+                    label,
+                )
+            )
+
+    def _pfa_check_vals_characters(self, vals):
+        """Check the characters of every managed text value of ``vals`` (changed
+        or not, as it is written as given) and of ``name`` (split into the
+        first and last name)."""
+        labels = None
+        for key, value in vals.items():
+            field = MANAGED_FIELDS_BY_KEY.get(key)
+            if key != "name" and (not field or field.write_only):
+                continue
+            if isinstance(value, str) and self._pfa_has_unsafe_character(value):
+                labels = labels or dict(self._pfa_labels(), name=_("Name"))
+                self._pfa_check_characters(labels[key], value)
+
     def _pfa_clean(self, field, value):
-        """Validate and clean a submitted value of ``field``: the length bound,
-        then ``_pfa_clean_<key>`` (default: trimmed text). Raise
-        ValidationError with a message for the user."""
+        """Validate and clean a submitted value of ``field``: no unsafe
+        character, the length bound, then ``_pfa_clean_<key>`` (default:
+        trimmed text). Raise ValidationError with a message for the user."""
+        if not field.write_only:
+            self._pfa_check_characters(self._pfa_labels()[field.key], value)
         if (
             field.max_length
             and isinstance(value, str)
@@ -260,11 +374,23 @@ class ResUsers(models.Model):
                 _("The SIRET number %s is not valid.", value)
             ) from exc
 
+    @api.model
+    def _pfa_normalize_login(self, login):
+        """The form of a login that is checked and stored: Unicode NFKC (a
+        full-width or other compatibility letter becomes the plain letter)
+        without format characters (category Cf: zero-width spaces, direction
+        marks...), so that a look-alike of a login is that login."""
+        login = unicodedata.normalize("NFKC", login or "")
+        return "".join(
+            char for char in login if unicodedata.category(char) != "Cf"
+        ).strip()
+
     def _pfa_clean_login(self, value):
         """A login is unique among the logins AND e-mails of every other user
         (archived ones too, case-insensitive): the password-reset form looks a
-        user up by either."""
-        login = (value or "").strip()
+        user up by either. It is compared and stored normalized
+        (``_pfa_normalize_login``)."""
+        login = self._pfa_normalize_login(value)
         if not login:
             raise ValidationError(_("The login cannot be empty."))
         # sudo: a portal user may not read the other users
@@ -394,7 +520,7 @@ class ResUsers(models.Model):
         Empty for a user nobody manages (internal users get the stock form).
         """
         self.ensure_one()
-        if not self._is_portal():
+        if not self._pfa_governed():
             return []
         access = self._pfa_account_access()
         labels = self._pfa_labels()

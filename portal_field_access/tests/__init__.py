@@ -1,4 +1,5 @@
 from . import test_portal_access_group
 from . import test_portal_account
 from . import test_portal_channels
+from . import test_portal_hostile
 from . import test_portal_tour

@@ -275,9 +275,9 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
             self.assertEqual(self._snapshot(), before)
 
     def test_login_change(self):
-        """The e-mail follows an e-mail login, the old address is warned, the
-        change is logged and confirmed."""
-        self._grant({"login": "write"})
+        """The e-mail follows an e-mail login (for a user who may change it),
+        the old address is warned, the change is logged and confirmed."""
+        self._grant({"login": "write", "email": "write"})
         self.authenticate("pfa_portal", PASSWORD)
         response = self._account_post(
             {"login": "Jane.New@example.com", "login_password": PASSWORD}
