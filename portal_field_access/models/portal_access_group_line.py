@@ -33,7 +33,8 @@ class PortalAccessGroupLine(models.Model):
     perm_write = fields.Boolean(
         string="Write",
         help="The portal user may change the value, on My Account and on any "
-        "other channel (implies Read).",
+        "other channel (implies Read). For the password, this also governs the "
+        "login page's Reset password: without Write, it is refused.",
     )
 
     _sql_constraints = [  # noqa: RUF012 (Odoo reads this class attribute)
