@@ -53,15 +53,59 @@ class TestTemplateGuard(TransactionCase):
             }
         )
 
-    def _assert_refused(self, group, model_name):
-        """Adding `group` to the template is refused, names the model, and changes
-        nothing; with "Allows administration rights" it is accepted."""
+    def _group_reading(self, model_xmlid, domain=None):
+        """A custom group with read rights on one model, and a record rule for
+        reading when `domain` is given."""
+        model = self.env.ref(model_xmlid)
+        vals = {
+            "name": f"Reads {model.model}",
+            "model_access": [
+                Command.create(
+                    {
+                        "name": f"guard test read {model.model}",
+                        "model_id": model.id,
+                        "perm_read": True,
+                    }
+                )
+            ],
+        }
+        if domain:
+            vals["rule_groups"] = [
+                Command.create(
+                    {
+                        "name": f"guard test rule {model.model}",
+                        "model_id": model.id,
+                        "domain_force": domain,
+                        "perm_read": True,
+                        "perm_write": False,
+                        "perm_create": False,
+                        "perm_unlink": False,
+                    }
+                )
+            ]
+        return self.env["res.groups"].create(vals)
+
+    def _assert_accepted(self, group):
+        """`group` makes an acceptable template with Internal User."""
+        self.assertFalse(
+            self.Users._access_right_template_admin_powers_for(self.group_user | group)
+        )
+        self.template.with_user(self.admin).groups_id = [Command.link(group.id)]
+        self.assertIn(group, self.template.groups_id)
+        self.template.with_user(self.admin).groups_id = [Command.unlink(group.id)]
+
+    def _assert_refused(self, group, model_name, power=None):
+        """Adding `group` to the template is refused, names the model (and `power`,
+        the sentence naming the group, the operation and the model, when given), and
+        changes nothing; with "Allows administration rights" it is accepted."""
         before = self.template.groups_id
         with self.assertRaises(ValidationError) as cm:
             self.template.with_user(self.admin).write(
                 {"groups_id": [Command.link(group.id)]}
             )
         self.assertIn(model_name, str(cm.exception))
+        if power:
+            self.assertIn(power, str(cm.exception))
         self.assertIn("Allows administration rights", str(cm.exception))
         self.env.invalidate_all()
         self.assertEqual(self.template.groups_id, before)
@@ -168,6 +212,76 @@ class TestTemplateGuard(TransactionCase):
         )
         self._assert_refused(group, "ir.filters")
 
+    def test_read_of_secret_models_refused(self):
+        """Reading the models that hold secrets (database.secret, password reset
+        links, mail server passwords, logs) is administration: the refusal names the
+        group, the model and that it may read it."""
+        for model_xmlid in (
+            "base.model_ir_config_parameter",
+            "mail.model_mail_mail",
+            "mail.model_fetchmail_server",
+            "base.model_ir_logging",
+            "base.model_res_users_log",
+        ):
+            model = self.env.ref(model_xmlid)
+            with self.subTest(model=model.model):
+                group = self._group_reading(model_xmlid)
+                self._assert_refused(
+                    group,
+                    model.model,
+                    f"group '{group.name}' may read '{model.name}' ({model.model}), "
+                    "which holds secrets",
+                )
+
+    def test_read_of_everybody_api_keys_refused(self):
+        """Internal users read their own API keys (a rule of the Internal User
+        group); a group whose rule opens everybody's keys is refused, a group merely
+        granting read rights again (or with an own-records rule) is not."""
+        model = self.env.ref("base.model_res_users_apikeys")
+        opens_all = self._group_reading("base.model_res_users_apikeys", "[]")
+        self._assert_refused(
+            opens_all,
+            "res.users.apikeys",
+            f"group '{opens_all.name}' may read '{model.name}' (res.users.apikeys)",
+        )
+        self._assert_accepted(self._group_reading("base.model_res_users_apikeys"))
+        self._assert_accepted(
+            self._group_reading(
+                "base.model_res_users_apikeys", '[("user_id", "=", user.id)]'
+            )
+        )
+
+    def test_read_of_own_records_accepted(self):
+        """Reading only one's own records of a secret model reveals no one else's
+        secrets; creating or changing even one's own code is still refused."""
+        self._assert_accepted(
+            self._group_reading(
+                "mail.model_mail_mail", "[('create_uid', '=', user.id)]"
+            )
+        )
+        own_crons = self._group_writing("base.model_ir_cron", perm_create=True)
+        own_crons.rule_groups = [
+            Command.create(
+                {
+                    "name": "own crons",
+                    "model_id": self.env.ref("base.model_ir_cron").id,
+                    "domain_force": "[('create_uid', '=', user.id)]",
+                }
+            )
+        ]
+        self._assert_refused(own_crons, "ir.cron")
+
+    def test_message_names_group_operation_and_model(self):
+        model = self.env.ref("base.model_ir_asset")
+        group = self._group_writing("base.model_ir_asset", perm_unlink=True)
+        self._assert_refused(
+            group,
+            "ir.asset",
+            f"is administration-equivalent: group '{group.name}' may delete "
+            f"'{model.name}' (ir.asset) records, which are administration data. Tick "
+            "'Allows administration rights' on it to use it anyway.",
+        )
+
     def test_implied_group_counts(self):
         writer = self._group_writing("base.model_ir_config_parameter")
         wrapper = self.env["res.groups"].create(
@@ -245,6 +359,27 @@ class TestTemplateGuard(TransactionCase):
             except ValidationError as error:
                 refused[group.full_name] = str(error)
         self.assertFalse(refused)
+
+    def test_reading_or_writing_contacts_accepted(self):
+        """Contacts are not administration data, not even the contacts of other
+        users (see `_access_right_template_technical_model_patterns`): a group
+        reading every contact, or changing them like Contact Creation, is accepted.
+        So are the other ordinary models of the secret-looking kind: attachments
+        (checked against their document), mail servers (their passwords are fields
+        for Settings only)."""
+        self._assert_accepted(self._group_reading("base.model_res_partner", "[]"))
+        self._assert_accepted(self._group_writing("base.model_res_partner"))
+        self._assert_accepted(self._group_reading("base.model_ir_attachment"))
+        self._assert_accepted(self._group_reading("base.model_ir_mail_server"))
+
+    def test_secret_models_in_registry(self):
+        secret = self.Users._access_right_template_secret_models()
+        self.assertIn("ir.config_parameter", secret)
+        self.assertNotIn("ir.attachment", secret)
+        self.assertTrue(all(model in self.env for model in secret))
+        self.assertEqual(
+            "auth_totp.device" in secret, "auth_totp.device" in self.env.registry
+        )
 
     def test_administration_groups_refused(self):
         before = self.template.groups_id
