@@ -3,7 +3,7 @@
 from psycopg2 import IntegrityError
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -64,6 +64,15 @@ class TestPortalAccessGroup(PortalFieldAccessCommon, TransactionCase):
             exc.exception.args[0],
             "Vous n'êtes pas autorisé à modifier : Langue. Rien n'a été enregistré.",
         )
+        # the refusals of the hostile-client fixes too
+        with self.assertRaises(ValidationError) as exc:
+            self.portal.with_user(self.portal).with_context(lang="fr_FR").write(
+                {"street2": "Bat.\u202eA"}
+            )
+        self.assertIn("contient un saut de ligne", exc.exception.args[0])
+        with self.assertRaises(UserError) as exc:
+            portal._pfa_check_password_reset()
+        self.assertIn("ne peut donc pas être réinitialisé ici", exc.exception.args[0])
         default = self.env.ref("portal_field_access.portal_access_group_default")
         self.assertEqual(
             default.with_context(lang="fr_FR").name,
