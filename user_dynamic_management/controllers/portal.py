@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import re
 from datetime import datetime, timezone
 
 from odoo import _, fields
@@ -14,6 +15,16 @@ from ..models.portal_internal_switch import PARAM_CONFIRM_PASSWORD, UdmLimitReac
 _logger = logging.getLogger(__name__)
 
 SESSION_MESSAGE_KEY = "user_dynamic_management_message"
+
+# Bounds of what the suite's forms accept, checked before PostgreSQL or passlib sees a
+# value (see _udm_clean_inputs)
+REASON_MAX_LENGTH = 2000
+# passlib refuses longer secrets (PasswordSizeError)
+PASSWORD_MAX_LENGTH = 4096
+# minutes; a PostgreSQL integer
+DURATION_MAX = 2**31 - 1
+USER_AGENT_MAX_LENGTH = 512
+DURATION_RE = re.compile(r"[+-]?[0-9]+")
 
 
 class UserDynamicManagementPortal(CustomerPortal):
@@ -173,14 +184,17 @@ class UserDynamicManagementPortal(CustomerPortal):
         """
         user = request.env.user
         try:
+            values = self._udm_clean_inputs(password=password, reason=kw.get("reason"))
             # every refusal rolls back whatever was done before it
             with request.env.cr.savepoint():
                 if self._udm_confirm_password():
-                    self._udm_check_password(user, password)
+                    self._udm_check_password(user, values["password"])
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
-                    user_agent=request.httprequest.user_agent.string,
-                    reason_text=kw.get("reason"),
+                    user_agent=self._udm_clean_user_agent(
+                        request.httprequest.user_agent.string
+                    ),
+                    reason_text=values["reason"],
                 )
         except AccessDenied:
             _logger.info(
@@ -206,6 +220,80 @@ class UserDynamicManagementPortal(CustomerPortal):
             raise AccessDenied()
         with user._assert_can_auth(user=user.id):
             user._check_credentials(password, {"interactive": True})
+
+    def _udm_clean_inputs(self, **values):
+        """The fields posted to the suite's forms, checked before they reach PostgreSQL
+        or passlib: `reason` (text, no NUL, at most REASON_MAX_LENGTH characters),
+        `duration` (minutes: 0 to DURATION_MAX, returned as an int) and `password` (at
+        most PASSWORD_MAX_LENGTH characters). Missing values are returned as they are.
+
+        Raises UserError, with a message for the user, for a value the form cannot
+        have sent; the routes then show the form again, never an error 500.
+        """
+        cleaners = {
+            "reason": self._udm_clean_reason,
+            "duration": self._udm_clean_duration,
+            "password": self._udm_clean_password,
+        }
+        clean = {}
+        for name, value in values.items():
+            if value is not None and not isinstance(value, str):
+                # a file, where the form has a text field
+                raise UserError(_("The form could not be read: please send it again."))
+            clean[name] = cleaners[name](value)
+        return clean
+
+    @staticmethod
+    def _udm_clean_reason(reason):
+        if reason is None:
+            return None
+        if "\x00" in reason:
+            # PostgreSQL refuses NUL in text
+            raise UserError(
+                _("The reason contains a character that cannot be saved (NUL).")
+            )
+        if len(reason) > REASON_MAX_LENGTH:
+            raise UserError(
+                _(
+                    "The reason is too long: at most %(max)s characters.",
+                    max=REASON_MAX_LENGTH,
+                )
+            )
+        return reason
+
+    @staticmethod
+    def _udm_clean_duration(duration):
+        text = (duration or "").strip()
+        if not text:
+            return 0
+        if not DURATION_RE.fullmatch(text):
+            raise UserError(_("The wanted duration must be a number."))
+        digits = text.lstrip("+-").lstrip("0")
+        if text.startswith("-") and digits:
+            raise UserError(_("The wanted duration cannot be negative."))
+        # the length first: int() of thousands of digits is slow, then refused
+        if len(digits) > len(str(DURATION_MAX)) or int(text) > DURATION_MAX:
+            raise UserError(
+                _("The wanted duration is too long (0 asks for as long as allowed).")
+            )
+        return int(text)
+
+    @staticmethod
+    def _udm_clean_password(password):
+        if password is not None and len(password) > PASSWORD_MAX_LENGTH:
+            raise UserError(
+                _(
+                    "The password is too long: at most %(max)s characters.",
+                    max=PASSWORD_MAX_LENGTH,
+                )
+            )
+        return password
+
+    @staticmethod
+    def _udm_clean_user_agent(user_agent):
+        """The browser's User-Agent header as the switch log stores it (no NUL,
+        bounded): it is logged, never refused."""
+        return (user_agent or "").replace("\x00", "\ufffd")[:USER_AGENT_MAX_LENGTH]
 
     def _udm_back_to_my(self, text, message_type="danger"):
         request.session[SESSION_MESSAGE_KEY] = {"type": message_type, "text": text}

@@ -51,13 +51,10 @@ class UserDynamicManagementRequestPortal(UserDynamicManagementPortal):
         by the route; no user id is read from the request)."""
         user = request.env.user
         try:
-            minutes = int(duration or 0)
-        except ValueError:
-            return self._udm_back_to_my(_("The wanted duration must be a number."))
-        try:
+            values = self._udm_clean_inputs(reason=reason, duration=duration)
             with request.env.cr.savepoint():
                 request.env["portal.internal.switch.request"]._udm_file(
-                    user, reason_text=reason, duration=minutes
+                    user, reason_text=values["reason"], duration=values["duration"]
                 )
         except (UserError, ValidationError) as error:
             _logger.info("Full User Request refused for %s: %s", user.login, error)

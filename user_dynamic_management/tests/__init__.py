@@ -7,6 +7,7 @@ from . import test_attacks
 from . import test_rpc
 from . import test_temporary
 from . import test_request
+from . import test_request_hardening
 from . import test_notify
 from . import test_cockpit_tour
 from . import test_request_tour

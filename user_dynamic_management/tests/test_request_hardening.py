@@ -1,0 +1,183 @@
+# Copyright 2026 Portal Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Hostile inputs on the suite's routes: the form again with a message, never an error
+500, nothing filed or switched."""
+
+import html
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.user_dynamic_management.controllers.portal import (
+    PASSWORD_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+)
+from odoo.addons.user_dynamic_management.models.portal_internal_switch_request import (
+    PARAM_REQUIRE_APPROVAL,
+)
+
+from .test_request import UdmRequestCommon
+
+REQUEST_URL = "/my/switch_request"
+SWITCH_URL = "/my/switch_to_internal"
+
+
+@tagged("post_install", "-at_install")
+class TestRequestHardening(UdmRequestCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._udm_request_setup()
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _login(self, user):
+        self.authenticate(user.login, f"{user.login}_pw_123")
+
+    def _post(self, url, files=None, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(url, data=data, files=files, allow_redirects=False)
+
+    def _my_page(self):
+        response = self.url_open("/my", allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        return html.unescape(response.text)
+
+    def _requests(self, user):
+        return self.Request.sudo().search([("user_id", "=", user.id)])
+
+    def _assert_back_to_my(self, response, message):
+        """Refused with the form again: a redirect to /my, which says why."""
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        page = self._my_page()
+        self.assertIn(message, page)
+        return page
+
+    def _assert_not_switched(self, user):
+        self.env.invalidate_all()
+        self.assertTrue(user.share)
+        self.assertFalse(self._udm_active(user))
+
+    # ------------------------------------------------------------------
+    # 1. Inputs of the routes
+    # ------------------------------------------------------------------
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal_request")
+    def test_request_duration_out_of_range(self):
+        self._login(self.portal_user)
+        for duration, message in (
+            ("99999999999999", "The wanted duration is too long"),
+            (str(2**31), "The wanted duration is too long"),
+            ("9" * 5000, "The wanted duration is too long"),
+            ("-5", "The wanted duration cannot be negative."),
+            ("abc", "The wanted duration must be a number."),
+            ("1.5", "The wanted duration must be a number."),
+            ("1\x00", "The wanted duration must be a number."),
+        ):
+            with self.subTest(duration=duration[:20]):
+                response = self._post(REQUEST_URL, reason="Closing", duration=duration)
+                self._assert_back_to_my(response, message)
+                self.assertFalse(self._requests(self.portal_user))
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal_request")
+    def test_request_reason_nul_and_too_long(self):
+        self._login(self.portal_user)
+        for reason, message in (
+            ("Closing\x00", "The reason contains a character that cannot be saved"),
+            ("x" * (REASON_MAX_LENGTH + 1), f"at most {REASON_MAX_LENGTH} characters"),
+        ):
+            with self.subTest(length=len(reason)):
+                response = self._post(REQUEST_URL, reason=reason, duration="10")
+                page = self._assert_back_to_my(response, message)
+                self.assertIn("udm_request_form", page)
+                self.assertFalse(self._requests(self.portal_user))
+        # at the bound: filed
+        response = self._post(
+            REQUEST_URL, reason="x" * REASON_MAX_LENGTH, duration="10"
+        )
+        self._assert_back_to_my(response, "Your request was sent.")
+        self.assertEqual(len(self._requests(self.portal_user).reason_text), 2000)
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal_request")
+    def test_request_file_instead_of_text(self):
+        self._login(self.portal_user)
+        for field in ("reason", "duration"):
+            with self.subTest(field=field):
+                response = self._post(
+                    REQUEST_URL,
+                    files={field: ("a.txt", b"10", "text/plain")},
+                    **{"reason": "Closing", "duration": "10"},
+                )
+                self._assert_back_to_my(response, "The form could not be read")
+                self.assertFalse(self._requests(self.portal_user))
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
+    def test_switch_reason_nul_and_too_long(self):
+        self.ICP.set_param(PARAM_REQUIRE_APPROVAL, False)
+        self._udm_confirm_password(False)
+        self._login(self.portal_user)
+        for reason, message in (
+            ("Invoices\x00", "The reason contains a character that cannot be saved"),
+            ("x" * (REASON_MAX_LENGTH + 1), f"at most {REASON_MAX_LENGTH} characters"),
+        ):
+            with self.subTest(length=len(reason)):
+                response = self._post(SWITCH_URL, reason=reason)
+                self._assert_back_to_my(response, message)
+                self._assert_not_switched(self.portal_user)
+        self.assertFalse(
+            self.Switch.sudo().search([("user_id", "=", self.portal_user.id)])
+        )
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
+    def test_switch_password_too_long(self):
+        self.ICP.set_param(PARAM_REQUIRE_APPROVAL, False)
+        self._udm_confirm_password("True")
+        self._login(self.portal_user)
+        # the password check is never reached (passlib refuses 4,097 characters)
+        self.patch(
+            type(self.env["res.users"]),
+            "_check_credentials",
+            lambda *args: self.fail("password checked"),
+        )
+        for password in ("p" * 5000, "p" * (PASSWORD_MAX_LENGTH + 1)):
+            with self.subTest(length=len(password)):
+                response = self._post(SWITCH_URL, password=password)
+                self._assert_back_to_my(
+                    response, f"at most {PASSWORD_MAX_LENGTH} characters"
+                )
+                self._assert_not_switched(self.portal_user)
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
+    def test_switch_password_at_the_bound_is_checked(self):
+        self.ICP.set_param(PARAM_REQUIRE_APPROVAL, False)
+        self._udm_confirm_password("True")
+        self._login(self.portal_user)
+        response = self._post(SWITCH_URL, password="p" * PASSWORD_MAX_LENGTH)
+        self._assert_back_to_my(response, "Wrong password")
+        self._assert_not_switched(self.portal_user)
+        response = self._post(
+            SWITCH_URL, files={"password": ("p.txt", b"udm_portal1_pw_123")}
+        )
+        self._assert_back_to_my(response, "The form could not be read")
+        self._assert_not_switched(self.portal_user)
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
+    def test_switch_user_agent_with_nul(self):
+        self.ICP.set_param(PARAM_REQUIRE_APPROVAL, False)
+        self._udm_confirm_password(False)
+        self._login(self.portal_user)
+        response = self.url_open(
+            SWITCH_URL,
+            data={"csrf_token": http.Request.csrf_token(self)},
+            headers={"User-Agent": "Agent\x00X" + "y" * 2000},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        switch = self._udm_active(self.portal_user)
+        self.assertTrue(switch)
+        self.assertNotIn("\x00", switch.user_agent)
+        self.assertTrue(switch.user_agent.startswith("Agent"))
