@@ -111,7 +111,33 @@ class PortalInternalSwitchRequest(models.Model):
 
     @api.model
     def _udm_approvers(self):
-        return self._udm_approver_group().users.filtered(lambda u: not u.share)
+        """The users asked to decide on Full User Requests (activity, e-mail): the
+        internal users of the approvers group, less the portal users switched to
+        internal, whom a template may have given the group."""
+        users = self._udm_approver_group().users.filtered(lambda u: not u.share)
+        switched = (
+            self.env["portal.internal.switch"]
+            .sudo()
+            .search([("user_id", "in", users.ids), ("state", "=", "active")])
+        )
+        return users - switched.user_id
+
+    @api.model
+    def _udm_check_approver(self):
+        """Raise AccessError unless the current user may decide on Full User Requests:
+        an internal user of the approvers group, never a portal user switched to
+        internal, whatever groups their template gives them.
+        """
+        user = self.env.user
+        if user.share or not (self._udm_approver_group() & user.sudo().groups_id):
+            raise AccessError(_("Only approvers can decide on Full User Requests."))
+        if self.env["portal.internal.switch"].sudo()._udm_active_for_user(user.id):
+            raise AccessError(
+                _(
+                    "A portal user switched to internal cannot decide on Full User "
+                    "Requests."
+                )
+            )
 
     # ------------------------------------------------------------------
     # Filing (the portal user)
@@ -172,9 +198,12 @@ class PortalInternalSwitchRequest(models.Model):
         return request
 
     def _udm_notify_approvers(self):
-        """An activity for each approver, and an e-mail (they follow the request)."""
+        """An activity for each approver, and an e-mail (they follow the request);
+        never to the user who asks, under any of their accounts."""
         self.ensure_one()
-        approvers = self._udm_approvers() - self.user_id
+        approvers = self._udm_approvers().filtered(
+            lambda approver: approver.partner_id != self.user_id.partner_id
+        )
         for approver in approvers:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -205,10 +234,10 @@ class PortalInternalSwitchRequest(models.Model):
 
     def _udm_decide(self, state):
         """Approve or refuse these pending requests (locked: decided once only)."""
-        approvers = self._udm_approvers()
-        if self.env.user not in approvers:
-            raise AccessError(_("Only approvers can decide on Full User Requests."))
-        if self.env.user in self.user_id:
+        self._udm_check_approver()
+        user = self.env.user
+        requesters = self.sudo().user_id
+        if user in requesters or user.partner_id in requesters.partner_id:
             raise UserError(_("You cannot decide on your own request."))
         self.flush_recordset(["state"])
         # two approvers at once: the second gets 40001 and its replay sees the decision

@@ -1,12 +1,14 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Hostile inputs on the suite's routes: the form again with a message, never an error
-500, nothing filed or switched."""
+"""Hostile inputs on the suite's routes, and who may decide on a Full User Request."""
 
 import html
+import json
 
 from odoo import http
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
 from odoo.addons.user_dynamic_management.controllers.portal import (
@@ -14,6 +16,7 @@ from odoo.addons.user_dynamic_management.controllers.portal import (
     REASON_MAX_LENGTH,
 )
 from odoo.addons.user_dynamic_management.models.portal_internal_switch_request import (
+    PARAM_APPROVER_GROUP,
     PARAM_REQUIRE_APPROVAL,
 )
 
@@ -61,6 +64,44 @@ class TestRequestHardening(UdmRequestCommon, HttpCase):
         self.env.invalidate_all()
         self.assertTrue(user.share)
         self.assertFalse(self._udm_active(user))
+
+    def _without_approval(self, user):
+        """`user` may switch without a Full User Request."""
+        user.udm_approval = "not_required"
+
+    def _switched_approver(self):
+        """portal_user switched to internal, the template granting Internal User,
+        which is the approvers group."""
+        self.ICP.set_param(PARAM_APPROVER_GROUP, self.group_user.id)
+        self._without_approval(self.portal_user)
+        self.portal_user._udm_switch_to_internal()
+        self.env.invalidate_all()
+        self.assertFalse(self.portal_user.share)
+        self.assertIn(self.group_user, self.portal_user.groups_id)
+        return self.portal_user
+
+    def _call_button(self, record, method):
+        """The backend's button call through JSON-RPC; the error's message or None."""
+        response = self.url_open(
+            "/web/dataset/call_button",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": record._name,
+                        "method": method,
+                        "args": [record.ids],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        return body["error"]["data"]["message"] if "error" in body else None
 
     # ------------------------------------------------------------------
     # 1. Inputs of the routes
@@ -181,3 +222,78 @@ class TestRequestHardening(UdmRequestCommon, HttpCase):
         self.assertTrue(switch)
         self.assertNotIn("\x00", switch.user_agent)
         self.assertTrue(switch.user_agent.startswith("Agent"))
+
+    # ------------------------------------------------------------------
+    # 2. Who decides
+    # ------------------------------------------------------------------
+
+    @mute_logger("odoo.http")
+    def test_switched_portal_user_never_approves_through_rpc(self):
+        switched = self._switched_approver()
+        request = self.Request._udm_file(self.portal_user2, "Please", 0)
+        # not asked either: no activity, not a follower
+        self.assertNotIn(switched, request.activity_ids.user_id)
+        self.assertNotIn(switched.partner_id, request.message_partner_ids)
+        self.assertIn(self.approver, request.activity_ids.user_id)
+        # even following the request (readable), the button is refused
+        request.message_subscribe(partner_ids=switched.partner_id.ids)
+        self._login(switched)
+        for method in ("action_approve", "action_refuse"):
+            with self.subTest(method=method):
+                message = self._call_button(request, method)
+                self.assertIn("switched to internal", message or "")
+                self.assertEqual(request.state, "pending")
+                self.assertFalse(request.approver_id)
+
+    def test_switched_portal_user_never_approves_with_user(self):
+        switched = self._switched_approver()
+        request = self.Request._udm_file(self.portal_user2, "Please", 0)
+        self.assertNotIn(switched, self.Request._udm_approvers())
+        for method in ("action_approve", "action_refuse"):
+            with self.subTest(method=method):
+                with self.assertRaises(AccessError) as caught:
+                    getattr(request.with_user(switched), method)()
+                self.assertIn(
+                    "A portal user switched to internal cannot decide",
+                    str(caught.exception),
+                )
+                self.assertEqual(request.state, "pending")
+        # reverted, a portal user again: still not an approver
+        switched._udm_revert("user")
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            request.with_user(switched).action_approve()
+        self.assertEqual(request.state, "pending")
+        # a real approver still decides
+        request.with_user(self.approver).action_approve()
+        self.assertEqual(request.state, "approved")
+
+    def test_share_user_in_the_approver_group_never_approves(self):
+        # a misconfigured approvers group: one that portal users have
+        self.ICP.set_param(PARAM_APPROVER_GROUP, self.group_extra_share.id)
+        request = self.Request._udm_file(self.portal_user2, "Please", 0)
+        self.assertFalse(request.activity_ids)
+        with self.assertRaises(AccessError) as caught:
+            request.with_user(self.portal_user).action_approve()
+        self.assertIn("Only approvers", str(caught.exception))
+        self.assertEqual(request.state, "pending")
+
+    def test_nobody_approves_their_own_request(self):
+        own = self.Request.sudo().create({"user_id": self.approver.id})
+        # another account of the same person (the same contact)
+        twin = new_test_user(
+            self.env,
+            "udm_approver_twin",
+            groups="base.group_user,base.group_erp_manager",
+            partner_id=self.portal_user2.partner_id.id,
+        )
+        twins = self.Request._udm_file(self.portal_user2, "Please", 0)
+        self.assertNotIn(twin, twins.activity_ids.user_id)
+        self.assertIn(self.approver, twins.activity_ids.user_id)
+        for request, user in ((own, self.approver), (twins, twin)):
+            for method in ("action_approve", "action_refuse"):
+                with self.subTest(user=user.login, method=method):
+                    with self.assertRaises(UserError) as caught:
+                        getattr(request.with_user(user), method)()
+                    self.assertIn("your own request", str(caught.exception))
+                    self.assertEqual(request.state, "pending")
