@@ -62,3 +62,23 @@ class UserDynamicManagementRequestPortal(UserDynamicManagementPortal):
         return self._udm_back_to_my(
             _("Your request was sent. You can switch once it is approved."), "success"
         )
+
+    @route(
+        "/my/switch_request/withdraw",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def switch_request_withdraw(self, **kw):
+        """Withdraw the logged-in portal user's request, waiting or approved and not
+        used yet (POST, CSRF-checked by the route; no request id is read from the
+        request: the user's own open request only)."""
+        user = request.env.user
+        try:
+            with request.env.cr.savepoint():
+                request.env["portal.internal.switch.request"]._udm_withdraw_own(user)
+        except UserError as error:
+            _logger.info("Withdrawal refused for %s: %s", user.login, error)
+            return self._udm_back_to_my(str(error.args[0]))
+        return self._udm_back_to_my(_("Your request was withdrawn."), "success")

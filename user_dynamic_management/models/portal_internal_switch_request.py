@@ -25,7 +25,8 @@ class PortalInternalSwitchRequest(models.Model):
     decides, the user switches once within the validity of the approval.
 
     Created and changed only by the addon's methods (sudo), after checking who may do
-    what; approvers read them and use the Approve/Refuse buttons.
+    what; approvers read them and use the Approve/Refuse buttons. An approval not used
+    yet can be withdrawn, by the user on /my or by an approver in the backend.
     """
 
     _name = "portal.internal.switch.request"
@@ -54,6 +55,7 @@ class PortalInternalSwitchRequest(models.Model):
             ("refused", "Refused"),
             ("used", "Used"),
             ("expired", "Expired"),
+            ("withdrawn", "Withdrawn"),
         ],
         required=True,
         default="pending",
@@ -123,13 +125,17 @@ class PortalInternalSwitchRequest(models.Model):
         return users - switched.user_id
 
     @api.model
-    def _udm_check_approver(self):
+    def _udm_check_approver(self, admins_too=False):
         """Raise AccessError unless the current user may decide on Full User Requests:
-        an internal user of the approvers group, never a portal user switched to
-        internal, whatever groups their template gives them.
+        an internal user of the approvers group (with `admins_too`, or an Access
+        Rights administrator), never a portal user switched to internal, whatever
+        groups their template gives them.
         """
         user = self.env.user
-        if user.share or not (self._udm_approver_group() & user.sudo().groups_id):
+        groups = self._udm_approver_group()
+        if admins_too:
+            groups |= self.env.ref("base.group_erp_manager")
+        if user.share or not (groups & user.sudo().groups_id):
             raise AccessError(_("Only approvers can decide on Full User Requests."))
         if self.env["portal.internal.switch"].sudo()._udm_active_for_user(user.id):
             raise AccessError(
@@ -279,6 +285,56 @@ class PortalInternalSwitchRequest(models.Model):
         """Button "Refuse"."""
         self._udm_decide("refused")
         return True
+
+    def action_withdraw(self):
+        """Button "Withdraw": an approval not used yet (or a request still waiting) can
+        no longer be used to switch."""
+        self._udm_check_approver(admins_too=True)
+        self._udm_withdraw()
+        return True
+
+    # ------------------------------------------------------------------
+    # Withdrawal (the portal user, or an approver)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _udm_withdraw_own(self, user):
+        """Withdraw the request, waiting or approved and not used yet, of the
+        logged-in portal user `user` (UserError when there is none)."""
+        requests = self.sudo().search(
+            [("user_id", "=", user.id), ("state", "in", ("pending", "approved"))]
+        )
+        if not requests:
+            raise UserError(_("You have no request waiting or approved."))
+        return requests._udm_withdraw()
+
+    def _udm_withdraw(self):
+        """Withdraw these requests, waiting or approved and not used yet. Locked like
+        a switch that uses the approval: of the two, the second sees the first."""
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM portal_internal_switch_request
+                 WHERE id = ANY(%s) AND state IN ('pending', 'approved')
+                   FOR NO KEY UPDATE
+                """,
+                self.ids,
+            ),
+            log_exceptions=False,
+        )
+        withdrawable = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if withdrawable != self:
+            raise UserError(
+                _(
+                    "This request can no longer be withdrawn: it was used, refused or "
+                    "has expired."
+                )
+            )
+        requests = withdrawable.sudo()
+        requests.write({"state": "withdrawn"})
+        requests.activity_unlink(["mail.mail_activity_data_todo"])
+        return requests
 
     # ------------------------------------------------------------------
     # Use (the portal user switches with an approved request)

@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Hostile inputs on the suite's routes, and who may decide on a Full User Request."""
+"""Hostile inputs on the suite's routes, who may decide on a Full User Request, and
+withdrawing an approval not used yet."""
 
 import html
 import json
@@ -24,6 +25,7 @@ from .test_request import UdmRequestCommon
 
 REQUEST_URL = "/my/switch_request"
 SWITCH_URL = "/my/switch_to_internal"
+WITHDRAW_URL = "/my/switch_request/withdraw"
 
 
 @tagged("post_install", "-at_install")
@@ -238,7 +240,7 @@ class TestRequestHardening(UdmRequestCommon, HttpCase):
         # even following the request (readable), the button is refused
         request.message_subscribe(partner_ids=switched.partner_id.ids)
         self._login(switched)
-        for method in ("action_approve", "action_refuse"):
+        for method in ("action_approve", "action_refuse", "action_withdraw"):
             with self.subTest(method=method):
                 message = self._call_button(request, method)
                 self.assertIn("switched to internal", message or "")
@@ -297,3 +299,75 @@ class TestRequestHardening(UdmRequestCommon, HttpCase):
                         getattr(request.with_user(user), method)()
                     self.assertIn("your own request", str(caught.exception))
                     self.assertEqual(request.state, "pending")
+
+    # ------------------------------------------------------------------
+    # 3. Withdrawing an approval
+    # ------------------------------------------------------------------
+
+    def _approved_request(self, user):
+        request = self.Request._udm_file(user, "Month-end closing", 0)
+        request.with_user(self.approver).action_approve()
+        self.assertEqual(request.state, "approved")
+        return request
+
+    @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
+    def test_portal_user_withdraws_from_my(self):
+        request = self._approved_request(self.portal_user)
+        self._udm_confirm_password(False)
+        self._login(self.portal_user)
+        page = self._my_page()
+        self.assertIn("udm_request_withdraw_form", page)
+        self.assertIn(WITHDRAW_URL, page)
+        # no CSRF token: nothing withdrawn
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                WITHDRAW_URL, data={"withdraw": "1"}, allow_redirects=False
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(request.state, "approved")
+        # another user's request is never touched
+        other = self._approved_request(self.portal_user2)
+        response = self._post(WITHDRAW_URL, request_id=str(other.id))
+        page = self._assert_back_to_my(response, "Your request was withdrawn.")
+        self.assertEqual(request.state, "withdrawn")
+        self.assertEqual(other.state, "approved")
+        self.assertIn("udm_request_form", page)
+        self.assertNotIn("udm_request_withdraw_form", page)
+        # the approval can no longer be used
+        response = self._post(SWITCH_URL)
+        self._assert_back_to_my(response, "needs an approval")
+        self._assert_not_switched(self.portal_user)
+        self.assertFalse(request.switch_id)
+        # nothing left to withdraw
+        response = self._post(WITHDRAW_URL)
+        self._assert_back_to_my(response, "no request waiting or approved")
+
+    def test_admin_withdraws_an_approval(self):
+        request = self._approved_request(self.portal_user)
+        # not an approver: refused
+        with self.assertRaises(AccessError):
+            request.with_user(self.internal_user).action_withdraw()
+        self.assertEqual(request.state, "approved")
+        request.with_user(self.admin_user).action_withdraw()
+        self.assertEqual(request.state, "withdrawn")
+        with self.assertRaises(UserError) as caught:
+            self.portal_user._udm_switch_to_internal()
+        self.assertIn("needs an approval", str(caught.exception))
+        self._assert_not_switched(self.portal_user)
+        with self.assertRaises(UserError) as caught:
+            request.with_user(self.admin_user).action_withdraw()
+        self.assertIn("can no longer be withdrawn", str(caught.exception))
+        # a new request may be filed
+        self.assertEqual(
+            self.Request._udm_file(self.portal_user, "Again", 0).state, "pending"
+        )
+
+    def test_used_request_is_not_withdrawn(self):
+        request = self._approved_request(self.portal_user)
+        self.portal_user._udm_switch_to_internal()
+        self.assertEqual(request.state, "used")
+        with self.assertRaises(UserError):
+            request.with_user(self.approver).action_withdraw()
+        with self.assertRaises(UserError):
+            self.Request._udm_withdraw_own(self.portal_user)
+        self.assertEqual(request.state, "used")
