@@ -41,6 +41,30 @@ BUS_REVERTED = "user_dynamic_management/reverted"
 # log) and on users (whose writes by others may end a switch)
 CTX_OWN_WRITE = "udm_own_write"
 
+
+class _OwnWriteMarker:
+    """The value of CTX_OWN_WRITE in the addon's own writes.
+
+    Why an object: an RPC caller chooses its context, and JSON can carry any string,
+    number or boolean, never this object, so `is OWN_WRITE` cannot be forged from
+    outside the process (a plain `True` could: a user would add a group to themselves
+    "as the addon", and the revert would keep it).
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<user_dynamic_management own write>"
+
+
+OWN_WRITE = _OwnWriteMarker()
+OWN_WRITE_CONTEXT = {CTX_OWN_WRITE: OWN_WRITE}
+
+
+def is_own_write(env):
+    """Whether `env` is the addon's own trusted write (see _OwnWriteMarker)."""
+    return env.context.get(CTX_OWN_WRITE) is OWN_WRITE
+
 REASONS = [
     ("idle", "Idle"),
     ("logout", "Logout"),
@@ -189,8 +213,9 @@ class PortalInternalSwitch(models.Model):
     )
     credential_marks = fields.Json(
         readonly=True,
-        help="Per credential model, the highest id existing when the switch started: "
-        "the user's credentials above it were minted during the switch.",
+        help="Per marked model (credentials, channel memberships, followers), the "
+        "highest id existing when the switch started: the user's rows above it were "
+        "created during the switch.",
     )
     removed_credentials = fields.Text(
         string="Credentials Removed",
@@ -272,7 +297,7 @@ class PortalInternalSwitch(models.Model):
         calls write() as a superuser by mistake. The context key alone is not enough
         (RPC callers choose their context): the caller must also be sudo.
         """
-        if not (self.env.su and self.env.context.get(CTX_OWN_WRITE)):
+        if not (self.env.su and is_own_write(self.env)):
             raise AccessError(
                 _(
                     "Portal switches are an audit log: they cannot be changed or "
@@ -295,7 +320,7 @@ class PortalInternalSwitch(models.Model):
 
     def _udm_own(self):
         """These switches as the addon's own code handles them (sudo, may write)."""
-        return self.sudo().with_context(**{CTX_OWN_WRITE: True})
+        return self.sudo().with_context(**OWN_WRITE_CONTEXT)
 
     # ------------------------------------------------------------------
     # Actions
@@ -410,7 +435,7 @@ class PortalInternalSwitch(models.Model):
         # of groups_id clears the ORM caches ('default') itself, and the commit
         # signals it to every worker: no clear of our own (it would only empty the
         # caches refilled since, and signal nothing more)
-        user.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
+        user.with_context(mail_notrack=True, **OWN_WRITE_CONTEXT).write(
             {"groups_id": [Command.set(new_groups.ids)]}
         )
         # the delta, implied groups included, is what the revert undoes
@@ -994,9 +1019,11 @@ class PortalInternalSwitch(models.Model):
     def _udm_revert(self, reason, due_at=None, skip_locked=False):
         """Switch the users of these open switches back to portal users.
 
-        Locks the switches still open (and still due at `due_at`), closes them, removes
-        the credentials minted during the switch, undoes the switch's group changes
-        (keeping any change an administrator made meanwhile) and tells the users.
+        Locks the switches still open (and still due at `due_at`), closes them, undoes
+        the switch's group changes (keeping any change an administrator made
+        meanwhile), removes every foothold opened during the switch (credentials,
+        tokens, chats, followers: see portal_internal_switch_foothold.py) and tells the
+        users.
         Batched: the number of queries does not depend on the number of switches.
         Returns the reverted switches (empty when there was nothing left to revert).
         """
@@ -1005,9 +1032,11 @@ class PortalInternalSwitch(models.Model):
             return switches
         switches = switches._udm_own()
         switches.env.flush_all()
-        switches._udm_remove_credentials()
         kept_internal = switches._udm_restore_groups()
         reverted = switches - kept_internal
+        # an administrator made the kept users employees: what they opened stays
+        reverted.env.flush_all()
+        reverted._udm_close_footholds()
         now = fields.Datetime.now()
         if reverted:
             reverted.write({"state": "reverted", "end_date": now, "reason": reason})
@@ -1032,90 +1061,6 @@ class PortalInternalSwitch(models.Model):
         )
         switches._udm_notify_reverted("admin", kept_internal=True)
         return switches
-
-    @api.model
-    def _udm_credential_models(self):
-        """Models of the credentials a user can mint for themselves while internal
-        (API keys, trusted 2FA devices). Extension point: add your model's name if its
-        table has `id` and `user_id` columns."""
-        return [
-            model
-            for model in ("res.users.apikeys", "auth_totp.device")
-            if model in self.env
-        ]
-
-    @api.model
-    def _udm_credential_marks(self):
-        """Highest id of each credential table now: what is above was minted later."""
-        marks = {}
-        for model in self._udm_credential_models():
-            self.env.cr.execute(
-                SQL(
-                    "SELECT COALESCE(MAX(id), 0) FROM %s",
-                    SQL.identifier(self.env[model]._table),
-                )
-            )
-            marks[model] = self.env.cr.fetchone()[0]
-        return marks
-
-    def _udm_remove_credentials(self):
-        """Delete the credentials these switches' users created during the switch.
-
-        A portal user must not keep what they minted as an internal user: an API key
-        would otherwise authenticate XML-RPC after the revert, and survive a password
-        reset. One DELETE per credential model, whatever the number of switches; what
-        was removed is listed on each switch.
-        """
-        removed = defaultdict(list)
-        for model in self._udm_credential_models():
-            Model = self.env[model]
-            self.env.cr.execute(
-                SQL(
-                    """
-                    DELETE FROM %(table)s cred
-                     USING portal_internal_switch sw
-                     WHERE sw.id = ANY(%(ids)s)
-                       AND cred.user_id = sw.user_id
-                       AND cred.id > COALESCE(
-                               (sw.credential_marks ->> %(model)s)::int, 0)
-                 RETURNING sw.id, cred.name, cred.create_date
-                    """,
-                    table=SQL.identifier(Model._table),
-                    ids=self.ids,
-                    model=model,
-                )
-            )
-            for switch_id, name, create_date in self.env.cr.fetchall():
-                removed[switch_id].append(
-                    _(
-                        "%(kind)s %(name)s (created %(date)s)",
-                        kind=Model._description,
-                        name=name,
-                        date=format_datetime(self.env, create_date, tz="UTC"),
-                    )
-                )
-            Model.invalidate_model()
-        if not removed:
-            return removed
-        ids = list(removed)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE portal_internal_switch sw
-                   SET removed_credentials = v.text
-                  FROM unnest(%s::int[], %s::text[]) AS v(id, text)
-                 WHERE sw.id = v.id
-                """,
-                ids,
-                ["\n".join(removed[switch_id]) for switch_id in ids],
-            )
-        )
-        self.invalidate_model(["removed_credentials"])
-        _logger.info(
-            "Revert: removed %d credential(s) minted while switched",
-            sum(len(items) for items in removed.values()),
-        )
-        return removed
 
     def _udm_target_groups(self):
         """{switch: groups its user gets back}, or None for a switch whose user an
@@ -1164,7 +1109,7 @@ class PortalInternalSwitch(models.Model):
             elif switch.user_id:
                 batches[target] |= switch.user_id
         for target, users in batches.items():
-            users.with_context(mail_notrack=True, **{CTX_OWN_WRITE: True}).write(
+            users.with_context(mail_notrack=True, **OWN_WRITE_CONTEXT).write(
                 {"groups_id": [Command.set(target.ids)]}
             )
         return kept

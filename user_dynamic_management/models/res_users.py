@@ -1,18 +1,21 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import hmac
 import logging
 from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import is_reified_group
 
-from .portal_internal_switch import CTX_OWN_WRITE
+from .portal_internal_switch import OWN_WRITE_CONTEXT, is_own_write
 
 _logger = logging.getLogger(__name__)
 
@@ -105,14 +108,31 @@ class ResUsers(models.Model):
         compute="_compute_udm_switch_status",
         groups=MANAGER_GROUP,
     )
-    # part of the session token: bumping it logs the user out of every session, in
-    # every worker ("Revert and log out"). Readable by the user managers, the group
-    # of the other admin-only fields: Odoo checks each distinct `groups` of a model's
-    # fields when it reads a user after a cache clear, one query per group
+    # signs the session token once bumped: bumping it logs the user out of every
+    # session, in every worker ("Revert and log out"). Readable by the user managers,
+    # the group of the other admin-only fields: Odoo checks each distinct `groups` of a
+    # model's fields when it reads a user after a cache clear, one query per group
     udm_session_epoch = fields.Integer(copy=False, groups=MANAGER_GROUP)
 
-    def _get_session_token_fields(self):
-        return super()._get_session_token_fields() | {"udm_session_epoch"}
+    @tools.ormcache("sid")
+    def _compute_session_token(self, sid):
+        """Odoo's token, signed again with the session epoch once it was bumped.
+
+        Why not a session token field: every token of the database would change at
+        install and at uninstall, logging everyone out. An epoch of 0 (never bumped)
+        leaves Odoo's token as it is. Cached per session id like Odoo's.
+        """
+        token = super()._compute_session_token(sid)
+        if not token:
+            return token
+        self.env.cr.execute(
+            SQL("SELECT udm_session_epoch FROM res_users WHERE id = %s", self.id)
+        )
+        row = self.env.cr.fetchone()
+        epoch = row and row[0]
+        if not epoch:
+            return token
+        return hmac.new(token.encode(), str(epoch).encode(), hashlib.sha256).hexdigest()
 
     def _compute_udm_switch_status(self):
         Switch = self.env["portal.internal.switch"].sudo()
@@ -164,7 +184,7 @@ class ResUsers(models.Model):
         switch = self._udm_admin_active_switch()
         reverted = switch._udm_revert("admin")
         user = self.sudo()
-        user.with_context(**{CTX_OWN_WRITE: True}).write(
+        user.with_context(**OWN_WRITE_CONTEXT).write(
             {"udm_session_epoch": user.udm_session_epoch + 1}
         )
         # the token is computed in SQL
@@ -202,12 +222,26 @@ class ResUsers(models.Model):
     # Administrators' changes end a running switch
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._udm_check_switched_administers_users()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if self.env.context.get(CTX_OWN_WRITE) or not self._udm_write_may_end(vals):
+        if self and not is_own_write(self.env):
+            self._udm_check_switched_administers_users()
+        if is_own_write(self.env) or not self._udm_write_may_end(vals):
+            return super().write(vals)
+        # the user's groups, flags and dates, or a template's groups, may change what
+        # running switches are allowed: checked again after the write
+        before = self._udm_withdrawal_snapshot()
+        if not before:
             return super().write(vals)
         switched = self._udm_switched()
         if not switched:
-            return super().write(vals)
+            res = super().write(vals)
+            self._udm_end_withdrawn_switches(before)
+            return res
         templates_before = {
             user.id: user.sudo().switch_template_id for user in switched
         }
@@ -217,7 +251,76 @@ class ResUsers(models.Model):
         if groups_before:
             own._udm_track_own_group_changes(groups_before)
         (switched - own)._udm_after_admin_write(vals, templates_before)
+        self._udm_end_withdrawn_switches(before)
         return res
+
+    @api.model
+    def _udm_withdrawal_snapshot(self):
+        """{open switch: groups of its template} before a change that may withdraw what
+        allowed the switch (see _udm_end_withdrawn_switches); empty when nobody is
+        switched (one indexed query)."""
+        switches = (
+            self.env["portal.internal.switch"]
+            .sudo()
+            .search([("state", "=", "active")])
+        )
+        return {
+            switch: switch.template_id._access_right_template_groups()
+            if switch.template_id
+            else self.env["res.groups"]
+            for switch in switches
+        }
+
+    @api.model
+    def _udm_end_withdrawn_switches(self, before):
+        """End (reason `admin`) the open switches of `before` whose user is no longer
+        allowed to switch (not eligible any more, "Allowed until" past) or whose
+        template lost a group: a withdrawal takes effect at once, like unticking
+        "Allow Portal Access Internal". A template that gains groups leaves running
+        switches as they are (the next switch gets them)."""
+        Switch = self.env["portal.internal.switch"].sudo()
+        withdrawn = Switch.browse()
+        for switch, template_groups in before.items():
+            if switch.state != "active":
+                continue
+            user = switch.user_id.sudo()
+            lost = switch.template_id and (
+                template_groups - switch.template_id._access_right_template_groups()
+            )
+            if lost or not user._udm_is_eligible() or user._udm_allowed_until_passed():
+                withdrawn |= switch
+        if withdrawn:
+            withdrawn._udm_revert("admin")
+        return withdrawn
+
+    def _udm_check_switched_administers_users(self):
+        """Refuse a switched user's creation of users or change of another user,
+        whatever their template grants, as sudo too (stock wizards such as Grant portal
+        access create and activate users as sudo).
+
+        Why: a switched portal user is an outsider; their template gives them an
+        employee's work, never power over other accounts (new logins, e-mails,
+        passwords, activations). One indexed query, only when the write reaches
+        another user than the current one.
+        """
+        uid = self.env.uid
+        # self is empty when creating
+        if uid == SUPERUSER_ID or (self and set(self.ids) <= {uid}):
+            return
+        if self.env["portal.internal.switch"].sudo()._udm_active_for_user(uid):
+            raise AccessError(
+                _(
+                    "While switched to an internal user, you cannot create users or "
+                    "change another user's account."
+                )
+            )
+
+    def _is_temporarily_internal(self):
+        """Whether this user is a portal user with internal rights for a while (a
+        running switch). Such a user stays governed by what governs portal users
+        (Portal Access Groups on their own identity fields, for one)."""
+        parent = getattr(super(), "_is_temporarily_internal", None)
+        return bool(parent and parent()) or bool(self._udm_switched())
 
     def _udm_track_own_group_changes(self, groups_before):
         """Groups a switched user changed themselves (e.g. the notification preference,
@@ -251,6 +354,7 @@ class ResUsers(models.Model):
             "switch_template_id",
             "password",
             "groups_id",
+            "udm_allowed_until",
         }
         return bool(watched & vals.keys()) or any(is_reified_group(key) for key in vals)
 
@@ -405,10 +509,7 @@ class ResUsers(models.Model):
             raise UserError(_("Only portal users can switch to an internal user."))
         if not user._udm_is_eligible():
             raise UserError(_("You are not allowed to switch to an internal user."))
-        if (
-            user.udm_allowed_until
-            and user.udm_allowed_until < fields.Date.context_today(user)
-        ):
+        if user._udm_allowed_until_passed():
             raise UserError(
                 _(
                     "Your access to internal rights ended on %s.",
@@ -442,8 +543,21 @@ class ResUsers(models.Model):
         user._udm_fetch_policy()
         if user._is_public() or not user.share or not user._udm_is_eligible():
             return False
-        today = fields.Date.context_today(user)
-        return not user.udm_allowed_until or user.udm_allowed_until >= today
+        return not user._udm_allowed_until_passed()
+
+    @api.model
+    def _udm_today(self):
+        """Today's date for "Allowed until": in the company's timezone (its partner's),
+        else UTC; never the user's own timezone, which a portal user may set
+        themselves and so gain up to a day."""
+        tz = self.env.company.sudo().partner_id.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    def _udm_allowed_until_passed(self):
+        """Whether this user's "Allowed until" is a day before today."""
+        self.ensure_one()
+        until = self.sudo().udm_allowed_until
+        return bool(until and until < self._udm_today())
 
     def _udm_internal_groups(self, template):
         """Groups the user gets while switched: their own groups minus the portal/public
@@ -504,7 +618,7 @@ class ResUsers(models.Model):
             "user_login": self.login,
             "credential_marks": self.env[
                 "portal.internal.switch"
-            ]._udm_credential_marks(),
+            ]._udm_marks(),
             "template_id": template.id,
             "start_date": now,
             "last_activity": now,

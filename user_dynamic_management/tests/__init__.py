@@ -15,3 +15,4 @@ from . import test_concurrency
 from . import test_tour
 from . import test_http_portal
 from . import test_i18n
+from . import test_footholds
