@@ -13,6 +13,16 @@ class ResPartner(models.Model):
         user's contact receives that user's password reset. Extension point."""
         return {"name", "email", "firstname", "lastname"}
 
+    def signup_get_auth_param(self):
+        # a signup token handed to a switched user, even one prepared before the
+        # switch, is voided at the revert: it would create an account bound to the
+        # contact (see models/base.py for the tokens written while switched)
+        params = super().signup_get_auth_param()
+        handed = [pid for pid, values in params.items() if values.get("auth_signup_token")]
+        if handed:
+            self.browse(handed)._udm_log_tokens(["signup_token"])
+        return params
+
     def write(self, vals):
         if self._udm_identity_fields() & vals.keys():
             self._udm_check_identity_write()

@@ -232,13 +232,22 @@ class TestFootholds(FootholdCommon, HttpCase):
         contact = self.env["res.partner"].create(
             {"name": "UDM Customer Contact", "email": "contact@example.com"}
         )
+        # an invitation prepared by an employee before the switch
+        other = self.env["res.partner"].create(
+            {"name": "UDM Invited Contact", "email": "invited@example.com"}
+        )
+        other.signup_prepare()
+        invited = other.signup_token
         switch = self._switch_over_http(self.portal_user)
+        answer = self._rpc("res.partner", "signup_get_auth_param", [other.id])
+        self.assertEqual(answer["result"][str(other.id)]["auth_signup_token"], invited)
         answer = self._rpc("res.partner", "signup_get_auth_param", [contact.id])
         token = answer["result"][str(contact.id)]["auth_signup_token"]
         self.assertTrue(token)
         self._revert(switch)
         Partner = self.env["res.partner"].sudo()
         self.assertFalse(Partner._signup_retrieve_partner(token))
+        self.assertFalse(Partner._signup_retrieve_partner(invited))
         self.assertFalse(contact.sudo().signup_token)
 
 
