@@ -361,6 +361,28 @@ def test_nul_byte_in_my_account_gives_the_form_again(
             assert_form_refused(test_db, client, user, extra, f"{label}: {NUL}")
 
 
+def test_nul_byte_on_the_login_page_and_its_reset(live_server, test_db, make_user):
+    """No login holds a NUL byte: an answer, not PostgreSQL's error (a 500)."""
+    user = make_user()
+    before = rows(test_db, user)
+    session = requests.Session()
+    resp = session.post(
+        live_server + "/web/login",
+        data={
+            "login": user["login"] + "\x00",
+            "password": user["password"],
+            "csrf_token": _csrf(session, live_server + "/web/login"),
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert resp.status_code == 200 and "Wrong login/password" in resp.text
+    resp = _reset_post(live_server, user["email"] + "\x00")
+    assert resp.status_code == 200
+    assert "No account found for this login" in resp.text
+    assert rows(test_db, user) == before
+
+
 def test_unsafe_name_on_the_stock_form(test_db, client_factory, admin, make_user):
     """The default group's form posts one Name field."""
     user = make_user()

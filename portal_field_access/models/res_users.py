@@ -9,6 +9,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import escape_psql
 
 from ..managed_fields import MANAGED_FIELDS, MANAGED_FIELDS_BY_KEY
@@ -100,6 +101,22 @@ class ResUsers(models.Model):
         if len(users) == 1:
             users._pfa_check_password_reset()
         return super().reset_password(login)
+
+    @api.model
+    def _get_login_domain(self, login):
+        # the login page and its password reset look users up by what was
+        # typed: PostgreSQL refuses a NUL byte (a server error page), and no
+        # login holds one
+        if isinstance(login, str) and "\0" in login:
+            return expression.FALSE_DOMAIN
+        return super()._get_login_domain(login)
+
+    @api.model
+    def _get_email_domain(self, email):
+        # the password reset also looks users up by e-mail (see above)
+        if isinstance(email, str) and "\0" in email:
+            return expression.FALSE_DOMAIN
+        return super()._get_email_domain(email)
 
     # ------------------------------------------------------------------
     # Who is governed

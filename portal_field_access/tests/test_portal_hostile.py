@@ -438,6 +438,25 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
         self.assertIn(f"City, Country: {NUL}", response.text)
         self.assertEqual(self._rows(), before)
 
+    def test_nul_byte_on_the_login_page_and_its_reset(self):
+        """No login holds a NUL byte: an answer, not PostgreSQL's error."""
+        before = self._rows()
+        self.authenticate(None, None)
+        data = {
+            "login": "pfa_\x00portal",
+            "password": PASSWORD,
+            "csrf_token": http.Request.csrf_token(self),
+        }
+        with mute_logger(*LOGGERS):
+            response = self.url_open("/web/login", data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Wrong login/password", response.text)
+        response = self._reset_post("jane@\x00example.com")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("No account found for this login", response.text)
+        self.assertEqual(self._rows(), before)
+        self.assertEqual(self.sent, [])
+
     # ------------------------------------------------------------------
     # 5. a 5,000-character password is an answer, not a server error
     # ------------------------------------------------------------------
