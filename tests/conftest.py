@@ -28,15 +28,26 @@ def test_db():
     return db
 
 
+class LiveServer(str):
+    """Base URL of the live server; `websocket_url` is /websocket on its evented port
+    (with workers, Odoo serves websockets there only)."""
+
+    def __new__(cls, url, gevent_port):
+        server = super().__new__(cls, url)
+        server.gevent_port = gevent_port
+        server.websocket_url = f"ws://127.0.0.1:{gevent_port}/websocket"
+        return server
+
+
 @pytest.fixture(scope="session")
 def live_server(test_db, tmp_path_factory):
     """Base URL of an Odoo server with --workers=2 on the test database."""
-    port = _free_port()
+    port, gevent_port = _free_port(), _free_port()
     log_path = tmp_path_factory.mktemp("odoo") / "server.log"
     cmd = [
         os.path.join(ROOT, "tools", "odoo.sh"),
         "-d", test_db, f"--db-filter=^{test_db}$",
-        f"--http-port={port}", f"--gevent-port={_free_port()}",
+        f"--http-port={port}", f"--gevent-port={gevent_port}",
         "--workers=2", "--max-cron-threads=1", "--log-level=warn",
     ]  # fmt: skip
     with open(log_path, "w") as log:
@@ -53,7 +64,7 @@ def live_server(test_db, tmp_path_factory):
             proc.kill()
             pytest.fail(f"Odoo did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.5)
-    yield url
+    yield LiveServer(url, gevent_port)
     proc.terminate()
     try:
         proc.wait(timeout=30)

@@ -123,7 +123,13 @@ def run_pytest(paths, db):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--addons", default=os.environ.get("SUITE_ADDONS"))
+    parser.add_argument(
+        "--addons",
+        default=os.environ.get(
+            "SUITE_ADDONS",
+            "access_right_template,user_dynamic_management,portal_field_access",
+        ),
+    )
     parser.add_argument(
         "--tags", help="Odoo --test-tags (default: /<addon> for each addon)"
     )
