@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import threading
 import time
 from collections import defaultdict
 from datetime import timedelta, timezone
@@ -8,8 +9,9 @@ from datetime import timedelta, timezone
 from markupsafe import Markup
 from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models, tools
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.registry import Registry
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
@@ -26,8 +28,8 @@ PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
 # every setting of the addon is an ir.config_parameter under this prefix
 PARAM_PREFIX = "user_dynamic_management."
 # the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in
-# prefork) between wake-ups; a run that finds a deadline closer than this waits for it,
-# then wakes the runner itself (a trigger due now notifies it on commit)
+# prefork) between wake-ups; a run that finds a deadline closer than this has a timer
+# wake the runner at the deadline (a trigger due now notifies it on commit)
 CRON_WAIT_MAX = 75
 # the last activity is written at most once per this many seconds per user (no write
 # per request), and at most once per third of the idle time, so that the client, which
@@ -909,8 +911,8 @@ class PortalInternalSwitch(models.Model):
         Reverts happen within seconds of the deadline even with the browser closed:
         each switch schedules this job at its deadline, and since the cron runner only
         wakes up about once a minute (or when notified), the run before a deadline
-        waits for it when it is that close (`wait_near_deadline`, set by the scheduled
-        action), then wakes the runner for an immediate run on a fresh snapshot.
+        that close has a timer wake the runner at the deadline (`wait_near_deadline`,
+        set by the scheduled action; nothing waits inside a transaction).
         """
         now = fields.Datetime.now()
         domain = [
@@ -939,7 +941,7 @@ class PortalInternalSwitch(models.Model):
                     raise
                 _logger.info("Revert postponed by a concurrent update: %s", error)
         if wait_near_deadline:
-            self._udm_wait_for_next_deadline(now, reverted_now=bool(reverted))
+            self._udm_wake_up_at_next_deadline(now)
 
     @api.model
     def _udm_next_deadline(self):
@@ -954,15 +956,16 @@ class PortalInternalSwitch(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _udm_wait_for_next_deadline(self, now, reverted_now=False):
-        """If the next deadline comes before the cron runner's next wake-up, wait for
-        it, then trigger this job now: the trigger notifies the runner when this run
-        commits, and the next run reverts on a fresh snapshot. Costs one cron thread
-        for at most CRON_WAIT_MAX seconds, only when a deadline is that close.
+    def _udm_wake_up_at_next_deadline(self, now):
+        """If the next deadline comes before the cron runner's next wake-up, have this
+        job run at that moment: a timer of this process (a thread, holding no cursor
+        nor transaction while it waits) triggers the job at the deadline in a short
+        transaction of its own, which notifies the runner. The trigger at the deadline
+        stays the backstop, should this process stop meanwhile.
 
-        A run that has just reverted switches never waits: its reverts (and the row
-        locks they hold) must commit now, not after the sleep; it asks for an
-        immediate run instead, which does the waiting with nothing left uncommitted.
+        Why not wait here: this run holds a transaction (and the cron runner's lock on
+        the job); PostgreSQL's idle_in_transaction_session_timeout kills it, a pooler
+        pins its connection, and Odoo refuses module installs while a job runs.
         """
         next_deadline = self._udm_next_deadline()
         if not next_deadline:
@@ -970,14 +973,22 @@ class PortalInternalSwitch(models.Model):
         wait = (next_deadline - now).total_seconds()
         if wait > CRON_WAIT_MAX:
             return
-        if wait > 0 and not reverted_now:
-            self._udm_sleep(wait)
-        self._udm_trigger_revert_job()
+        if wait <= 0:
+            # due already (a revert postponed by a concurrent update): run again now
+            self._udm_trigger_revert_job()
+            return
+        self._udm_trigger_revert_job(at=next_deadline)
+        self._udm_start_wake_up_timer(wait)
 
     @api.model
-    def _udm_sleep(self, seconds):
-        """time.sleep, a method so that tests can replace it."""
-        time.sleep(seconds)
+    def _udm_start_wake_up_timer(self, seconds):
+        """Trigger the revert job in `seconds` from a thread of this process (see
+        _udm_wake_up_at_next_deadline). One pending timer per database and process:
+        an earlier one is kept, a later one replaced. Not in tests, whose database
+        cursor is not shared with threads; they replace this method."""
+        if self.env.registry.in_test_mode():
+            return
+        _wake_up_timers.arm(self.env.cr.dbname, seconds)
 
     @api.model
     def _udm_trigger_revert_job(self, at=None):
@@ -1178,3 +1189,44 @@ def _epoch_ms(value):
     return (
         int(value.replace(tzinfo=timezone.utc).timestamp() * 1000) if value else False
     )
+
+
+class _WakeUpTimers:
+    """Per database, the pending timer of this process that triggers the revert job
+    at the next deadline (see PortalInternalSwitch._udm_wake_up_at_next_deadline).
+
+    Not state: the deadlines and the job's triggers live in PostgreSQL; a lost timer
+    (process recycled) only means the runner's next regular wake-up does the revert.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._timers = {}  # database name -> (fires at, threading.Timer)
+
+    def arm(self, dbname, seconds):
+        fires_at = time.monotonic() + seconds
+        with self._lock:
+            pending = self._timers.get(dbname)
+            if pending and pending[1].is_alive() and pending[0] <= fires_at + 0.5:
+                return
+            if pending:
+                pending[1].cancel()
+            timer = threading.Timer(seconds, self._fire, args=(dbname,))
+            timer.daemon = True
+            timer.name = f"user_dynamic_management wake-up {dbname}"
+            self._timers[dbname] = (fires_at, timer)
+            timer.start()
+
+    def _fire(self, dbname):
+        with self._lock:
+            self._timers.pop(dbname, None)
+        try:
+            registry = Registry(dbname)
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["portal.internal.switch"]._udm_trigger_revert_job()
+        except Exception:  # a timer thread has no caller to report to
+            _logger.warning("Could not wake the revert job of %s", dbname, exc_info=True)
+
+
+_wake_up_timers = _WakeUpTimers()

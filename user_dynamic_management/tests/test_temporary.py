@@ -117,109 +117,81 @@ class TestTemporary(UdmCommon, TransactionCase):
         new = self._triggers() - before
         self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 40)])
 
-    def test_run_before_a_close_deadline_waits_for_it(self):
+    def _record_wake_ups(self):
+        """The timers a run arms (threads are not started in tests)."""
+        armed = []
+        self.patch(
+            type(self.Switch),
+            "_udm_start_wake_up_timer",
+            lambda model, seconds: armed.append(seconds),
+        )
+        return armed
+
+    def test_run_before_a_close_deadline_arms_a_wake_up(self):
         self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle deadline 10:45
-        Switch = type(self.Switch)
-        slept = []
-        self.patch(Switch, "_udm_sleep", lambda model, seconds: slept.append(seconds))
+        armed = self._record_wake_ups()
         # a run at 10:43: the deadline is two minutes away, the runner wakes before
         with freeze_time("2026-03-02 10:43:00"):
             before = self._triggers()
             self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
-            self.assertEqual(slept, [])
+            self.assertEqual(armed, [])
             self.assertEqual(self._triggers(), before)
-        # a run at 10:44:20: it waits 40 s, then asks for an immediate run
+        # a run at 10:44:20: a timer wakes the job in 40 s, a trigger at the deadline
+        # stays as the backstop; the run itself returns at once
         with freeze_time("2026-03-02 10:44:20"):
             self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
             new = self._triggers() - before
-        self.assertEqual(slept, [40.0])
-        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 44, 20)])
+        self.assertEqual(armed, [40.0])
+        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 45)])
         self.assertEqual(self._udm_active(self.portal_user).state, "active")
-        # that run reverts
+        # the run at the deadline reverts
         with freeze_time("2026-03-02 10:45:00"):
             self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
         self.assertFalse(self._udm_active(self.portal_user))
 
-    def test_run_that_reverts_never_waits_before_committing(self):
-        """A run holding fresh reverts must not sleep: the reverted users' rows stay
-        locked (and internal for everyone else) until the run commits."""
+    def test_run_that_reverts_arms_the_next_wake_up(self):
+        """A run commits its reverts at once (nothing waits inside a transaction) and
+        arms the timer of the next close deadline."""
         self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle deadline 10:45
         self._switch_at(self.portal_user2, "2026-03-02 10:40:30")  # idle 10:45:30
-        Switch = type(self.Switch)
-        slept = []
-        self.patch(Switch, "_udm_sleep", lambda model, seconds: slept.append(seconds))
-        before = self._triggers()
+        armed = self._record_wake_ups()
         with freeze_time("2026-03-02 10:45:00"):
             self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
-            new = self._triggers() - before
         self.assertFalse(self._udm_active(self.portal_user))
         self.assertEqual(self._udm_active(self.portal_user2).state, "active")
-        # no sleep with the first revert uncommitted: an immediate run waits instead
-        self.assertEqual(slept, [])
-        self.assertEqual(new.mapped("call_at"), [datetime(2026, 3, 2, 10, 45)])
-        with freeze_time("2026-03-02 10:45:00"):
-            self.Switch._cron_revert_idle_switches(wait_near_deadline=True)
-        self.assertEqual(slept, [30.0])
+        self.assertEqual(armed, [30.0])
 
-    # -- seats ------------------------------------------------------------------
+    def test_wake_up_timers_keep_the_earliest(self):
+        """One pending timer per database and process: a later deadline does not
+        replace an earlier timer, an earlier one does."""
+        from odoo.addons.user_dynamic_management.models import portal_internal_switch
 
-    def test_seats_refusal_says_when_one_frees_up(self):
-        self.ICP.set_param(PARAM_MAX_SEATS, 1)
-        self._switch_at(self.portal_user, "2026-03-02 10:40:00")  # idle until 10:45
-        groups = self.portal_user2.groups_id
-        count = self.Switch.sudo().search_count([])
-        with freeze_time("2026-03-02 10:41:00"), self.assertRaises(UserError) as caught:
-            self.portal_user2._udm_switch_to_internal()
-        message = str(caught.exception)
-        self.assertIn("All 1 seats for internal users are taken", message)
-        self.assertIn("in 4 min (at 10:45)", message)
-        self.env.invalidate_all()
-        self.assertEqual(self.portal_user2.groups_id, groups)
-        self.assertEqual(self.Switch.sudo().search_count([]), count)
-        self.assertEqual(self.Switch._udm_seats_in_use(), 1)
-        # the seat frees up with the revert
-        self.portal_user._udm_revert("logout")
-        self._switch_at(self.portal_user2, "2026-03-02 10:42:00")
-        self.assertFalse(self.portal_user2.share)
+        started = []
 
-    def test_seats_settings_show_usage(self):
-        self.portal_user._udm_switch_to_internal()
-        settings = self.env["res.config.settings"].create({"udm_max_seats": 3})
-        self.assertEqual(settings.udm_seats_in_use, 1)
-        settings.execute()
-        self.assertEqual(self.ICP.get_param(PARAM_MAX_SEATS), "3")
-        with self.assertRaises(ValidationError):
-            self.env["res.config.settings"].create({"udm_max_seats": -1})
-        self.assertEqual(self.ICP.get_param(PARAM_MAX_SEATS), "3")
+        def fake_timer(seconds, function, args):
+            started.append((seconds, args))
+            return _NotStarted()
 
-    # -- cockpit ---------------------------------------------------------------
+        self.patch(portal_internal_switch.threading, "Timer", fake_timer)
+        timers = portal_internal_switch._WakeUpTimers()
+        db = self.env.cr.dbname
+        timers.arm(db, 12.0)
+        timers.arm(db, 30.0)
+        timers.arm(db, 5.0)
+        self.assertEqual(started, [(12.0, (db,)), (5.0, (db,))])
 
-    def test_user_form_status_and_revert(self):
-        self.portal_user.udm_max_duration = 60
-        switch = self._switch_at(self.portal_user, "2026-03-02 10:40:00")
-        user = self.portal_user.with_user(self.admin_user)
-        with freeze_time("2026-03-02 10:41:00"):
-            user.invalidate_recordset()
-            self.assertTrue(user.udm_is_switched)
-            self.assertEqual(user.udm_switch_count, 1)
-            self.assertEqual(
-                user.udm_switch_status,
-                "Internal since 10:40, idle deadline 10:45, ends 11:40",
-            )
-        action = user.action_udm_view_switches()
-        self.assertEqual(action["domain"], [("user_id", "=", self.portal_user.id)])
-        with self.assertRaises(AccessError):
-            self.portal_user.with_user(self.internal_user).action_udm_revert_now()
-        self.assertEqual(switch.state, "active")
-        result = user.action_udm_revert_now()
-        self.assertIn(self.portal_user.name, result["params"]["message"])
-        self.assertEqual((switch.state, switch.reason), ("reverted", "admin"))
-        user.invalidate_recordset()
-        self.assertFalse(user.udm_is_switched)
 
-    def test_revert_and_log_out_changes_the_session_token(self):
-        self.portal_user._udm_switch_to_internal()
-        token = self.portal_user._compute_session_token("some-sid")
-        self.portal_user.with_user(self.admin_user).action_udm_revert_logout()
-        self.assertTrue(self.portal_user.share)
-        self.assertNotEqual(self.portal_user._compute_session_token("some-sid"), token)
+class _NotStarted:
+    """A stand-in for threading.Timer that never runs."""
+
+    daemon = False
+    name = ""
+
+    def start(self):
+        pass
+
+    def cancel(self):
+        pass
+
+    def is_alive(self):
+        return True
