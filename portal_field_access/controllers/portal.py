@@ -266,7 +266,7 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         """The message refusing the posted ``name`` (stock forms' one Name
         field) when it holds an unsafe character; None when it is fine."""
         try:
-            request.env.user._pfa_check_characters(_("Name"), data.get("name"))
+            request.env.user._pfa_check_characters("name", data.get("name"))
         except ValidationError as exc:
             return exc.args[0]
         return None

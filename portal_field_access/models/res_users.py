@@ -169,21 +169,25 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _pfa_guard_own_write(self, records, vals):
-        """Check ``records.write(vals)`` when a portal user writes themselves.
+        """Check ``records.write(vals)`` when a governed user writes themselves.
 
-        Applies to a portal user writing their own user or partner without
-        sudo (JSON-RPC, XML-RPC, a form): every managed field that changes needs
-        the Write right and a valid, bounded value. Sudo writes are code that
+        Applies to a governed user (``_pfa_governed``: a portal user, also while
+        temporarily internal) writing their own user or partner without sudo
+        (JSON-RPC, XML-RPC, a form): every managed field that changes needs the
+        Write right and a valid, bounded value, and no managed value may hold
+        an unsafe character. Sudo writes are code that
         checked already (My Account does, with the same table and rights).
 
         Return ``(vals, changes)``: the values to write (cleaned) and the
         changes to log, or ``(vals, [])`` when the write is none of our business.
         """
         user = self.env.user
-        if self.env.su or not vals or not user._pfa_governed():
+        if self.env.su or not vals:
             return vals, []
         own = user if records._name == "res.users" else user.partner_id
-        if own.id not in records.ids:
+        # whether the user is governed last: another addon's answer may cost
+        # a query, and most writes are not a user's own
+        if own.id not in records.ids or not user._pfa_governed():
             return vals, []
         user._pfa_check_vals_characters(vals)
         changes = user._pfa_changes(vals)
@@ -302,10 +306,12 @@ class ResUsers(models.Model):
         )
 
     @api.model
-    def _pfa_check_characters(self, label, value):
-        """Refuse a text ``value`` of the field ``label`` that holds an unsafe
-        character (see ``_pfa_has_unsafe_character``)."""
+    def _pfa_check_characters(self, key, value):
+        """Refuse a text ``value`` of the managed field ``key`` (or of ``name``,
+        the full name) that holds an unsafe character (see
+        ``_pfa_has_unsafe_character``)."""
         if isinstance(value, str) and self._pfa_has_unsafe_character(value):
+            label = _("Name") if key == "name" else self._pfa_labels()[key]
             raise ValidationError(
                 _(
                     "%s contains a line break, a control character or a text "
@@ -318,21 +324,17 @@ class ResUsers(models.Model):
         """Check the characters of every managed text value of ``vals`` (changed
         or not, as it is written as given) and of ``name`` (split into the
         first and last name)."""
-        labels = None
         for key, value in vals.items():
             field = MANAGED_FIELDS_BY_KEY.get(key)
-            if key != "name" and (not field or field.write_only):
-                continue
-            if isinstance(value, str) and self._pfa_has_unsafe_character(value):
-                labels = labels or dict(self._pfa_labels(), name=_("Name"))
-                self._pfa_check_characters(labels[key], value)
+            if key == "name" or (field and not field.write_only):
+                self._pfa_check_characters(key, value)
 
     def _pfa_clean(self, field, value):
         """Validate and clean a submitted value of ``field``: no unsafe
         character, the length bound, then ``_pfa_clean_<key>`` (default:
         trimmed text). Raise ValidationError with a message for the user."""
         if not field.write_only:
-            self._pfa_check_characters(self._pfa_labels()[field.key], value)
+            self._pfa_check_characters(field.key, value)
         if (
             field.max_length
             and isinstance(value, str)
