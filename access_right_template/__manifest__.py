@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "maintainers": ["portal-suite"],
     "development_status": "Beta",
-    "application": False,
+    "application": True,
     "images": [
         "static/description/access_right_templates.png",
         "static/description/access_right_template_form.png",

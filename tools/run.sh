@@ -20,7 +20,9 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-args=(-d "$DEV_DB" --db-filter="^$DEV_DB\$" --http-port="$ODOO_PORT")
+# one database served: the database manager is off, so that nobody creates a database
+# this server would never serve (Odoo then says the manager is disabled)
+args=(-d "$DEV_DB" --db-filter="^$DEV_DB\$" --no-database-list --http-port="$ODOO_PORT")
 # Contacts too: the documented set-up starts from a contact form (Contacts > Action > Grant portal access)
 demo_addons="$SUITE_ADDONS,contacts"
 if ! "$VENV/bin/python" "$SUITE_ROOT/tools/dbutil.py" "$conf" exists "$DEV_DB"; then
@@ -41,6 +43,8 @@ cat >&2 <<MSG
                 portal user    portal / portal   (may switch to internal, see /my)
                 portal user    portal_profile / portal_profile
                                (in the Portal Access Group "Customers: profile", see /my/account)
+  Only database $DEV_DB is served (the database manager is disabled); another one:
+  DEV_DB=<name> make run creates and serves it.
   Ctrl-C stops Odoo, then the database.
 
 MSG

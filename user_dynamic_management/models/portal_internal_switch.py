@@ -503,21 +503,28 @@ class PortalInternalSwitch(models.Model):
     @api.model
     def _udm_send_mail(self, template_xmlid, record, user, **ctx):
         """Queue the e-mail `template_xmlid` about `record` (`user`'s switch) to the
-        recipients above, in the recipient's language where the template says so."""
+        recipients above: one e-mail per language and timezone, each recipient
+        reading it in their own (times in the template use the `udm_tz` of the
+        context), not in the switching user's. Returns the ids of the mails."""
         partners = self._udm_mail_recipients(user)
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not partners or not template:
-            return False
-        return (
+            return []
+        default_lang = self.env.company.sudo().partner_id.lang or "en_US"
+        audiences = defaultdict(lambda: self.env["res.partner"])
+        for partner in partners.sudo():
+            audiences[(partner.lang or default_lang, partner.tz or "UTC")] |= partner
+        return [
             template.sudo()
-            .with_context(**ctx)
+            .with_context(lang=lang, udm_tz=tz, **ctx)
             .send_mail(
                 record.id,
                 email_values={
-                    "recipient_ids": [Command.link(pid) for pid in partners.ids]
+                    "recipient_ids": [Command.link(pid) for pid in audience.ids]
                 },
             )
-        )
+            for (lang, tz), audience in audiences.items()
+        ]
 
     @api.model
     def _udm_notify_refused(self, user, message):

@@ -108,6 +108,14 @@ class ResUsers(models.Model):
         compute="_compute_udm_switch_status",
         groups=MANAGER_GROUP,
     )
+    udm_open_ended = fields.Boolean(
+        string="Switch Without End",
+        compute="_compute_udm_open_ended",
+        groups=MANAGER_GROUP,
+        help="A switch of this user (or with this template) has neither an idle time "
+        "nor a maximum duration: a closed browser leaves the user internal, holding a "
+        "seat, until someone reverts them.",
+    )
     # signs the session token once bumped: bumping it logs the user out of every
     # session, in every worker ("Revert and log out"). Readable by the user managers,
     # the group of the other admin-only fields: Odoo checks each distinct `groups` of a
@@ -153,6 +161,32 @@ class ResUsers(models.Model):
             user.udm_switch_count = counts.get(user.id, 0)
             user.udm_is_switched = bool(switch)
             user.udm_switch_status = switch._udm_status_line() if switch else False
+
+    @api.depends(
+        "is_access_right_template",
+        "allow_portal_access_internal",
+        "enable_idle_time",
+        "udm_max_duration",
+        "switch_template_id",
+    )
+    def _compute_udm_open_ended(self):
+        for user in self:
+            sudo_user = user.sudo()
+            if sudo_user.is_access_right_template:
+                policies = [sudo_user]
+            elif sudo_user.allow_portal_access_internal:
+                template = (
+                    sudo_user.switch_template_id
+                    or self._access_right_template_default()
+                )
+                policies = [sudo_user, template.sudo()]
+            else:
+                user.udm_open_ended = False
+                continue
+            user.udm_open_ended = not any(
+                policy.enable_idle_time or policy.udm_max_duration
+                for policy in policies
+            )
 
     def action_udm_view_switches(self):
         """Smart button: this user's switches."""

@@ -369,3 +369,39 @@ class TestSocketAfterRevert(FootholdCommon, WebsocketCase):
         channel.sudo().message_post(body="after the revert", message_type="comment")
         self.trigger_notification_dispatching([channel])
         self.assert_close_with_code(websocket, 4001)
+
+
+@tagged("post_install", "-at_install")
+class TestRevokePortalWhileSwitched(FootholdCommon, HttpCase):
+    """Grant portal access shows a switched user as a portal user whose access can be
+    revoked; revoking ends the switch first."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._foothold_setup()
+
+    def test_revoke_ends_the_switch(self):
+        switch = self.portal_user._udm_switch_to_internal()
+        # an employee with Contact Creation, who grants and revokes portal access
+        employee = self.internal_user
+        employee.groups_id = [
+            Command.link(self.env.ref("base.group_partner_manager").id)
+        ]
+        wizard = (
+            self.env["portal.wizard"]
+            .with_user(employee)
+            .with_context(active_ids=[self.portal_user.partner_id.id])
+            .create({})
+        )
+        line = wizard.user_ids.filtered(
+            lambda wizard_user: wizard_user.user_id == self.portal_user
+        )
+        self.assertTrue(line.udm_switched)
+        self.assertTrue(line.is_portal)
+        self.assertFalse(line.is_internal)
+        line.action_revoke_access()
+        self.assertEqual(switch.state, "reverted")
+        self.assertEqual(switch.reason, "admin")
+        self.assertFalse(self.portal_user.active)
+        self.assertNotIn(self.group_portal, self.portal_user.groups_id)
