@@ -27,6 +27,15 @@ FIELD_RIGHTS = (
 )
 USERS_WRITE = NO_ACCESS.format("modify", r"res\.users")
 AUDIT_LOG = r"Portal switches are an audit log: they cannot be changed or deleted\."
+# a switched user never administers other accounts, whatever their template
+SWITCHED_NO_USERS = (
+    r"While switched to an internal user, you cannot create users or change "
+    r"another user's account\."
+)
+SWITCHED_NO_IDENTITY = (
+    r"While switched to an internal user, you cannot change the name or e-mail of "
+    r"another user's contact\."
+)
 STOCK_VALUES = {
     "name": "Hostile Portal",
     "email": "hostile@example.com",
@@ -727,7 +736,9 @@ def _(w):
         {"groups_id": [(6, 0, [xmlid(w["admin"], "base", "group_portal")])]},
         pattern=NO_ACCESS.format("modify", r"res\.users")
         + "|"
-        + FIELD_RIGHTS.format("groups_id"),
+        + FIELD_RIGHTS.format("groups_id")
+        + "|"
+        + SWITCHED_NO_USERS,
     )
 
 
@@ -757,7 +768,9 @@ def _(w):
         {"allow_portal_access_internal": True},
         pattern=NO_ACCESS.format("modify", r"res\.users")
         + "|"
-        + FIELD_RIGHTS.format("allow_portal_access_internal"),
+        + FIELD_RIGHTS.format("allow_portal_access_internal")
+        + "|"
+        + SWITCHED_NO_USERS,
     )
 
 
@@ -769,8 +782,45 @@ def _(w):
         "res.users",
         "create",
         {"name": "New", "login": "hostile-new"},
-        pattern=NO_ACCESS.format("create", r"res\.users"),
+        pattern=NO_ACCESS.format("create", r"res\.users") + "|" + SWITCHED_NO_USERS,
     )
+
+
+for _channel in CHANNELS:
+    for _field, _value in (("email", "insider@example.com"), ("name", "Insider")):
+
+        def _retarget(w, field=_field, value=_value, ch=_channel):
+            victim = w["admin"].call(
+                "res.users", "read", [_uid(w, "victim")], ["partner_id"]
+            )[0]["partner_id"][0]
+            refused(
+                w["actors"]["insider"],
+                ch,
+                "res.partner",
+                "write",
+                [victim],
+                {field: value},
+                pattern=NO_ACCESS.format("modify", r"res\.partner")
+                + "|"
+                + SWITCHED_NO_IDENTITY,
+            )
+
+        attack(f"other user: insider sets the victim's contact {_field} over {_channel}")(
+            _retarget
+        )
+
+    def _password(w, ch=_channel):
+        refused(
+            w["actors"]["insider"],
+            ch,
+            "res.users",
+            "write",
+            [_uid(w, "victim")],
+            {"password": "taken-over-123"},
+            pattern=NO_ACCESS.format("modify", r"res\.users") + "|" + SWITCHED_NO_USERS,
+        )
+
+    attack(f"other user: insider sets the victim's password over {_channel}")(_password)
 
 
 # ---------------------------------------------------------------------------

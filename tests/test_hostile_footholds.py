@@ -407,3 +407,35 @@ def test_socket_subscribed_while_switched_is_closed(fw, ending):
         assert _receive_until(ws, secret) == 4001
     finally:
         ws.close()
+
+
+# ---------------------------------------------------------------------------
+# Portal Access Groups still govern a switched user's own identity
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_switched_user_stays_governed_by_portal_access_groups(fw, test_db, channel):
+    admin = fw["admin"]
+    group = admin.call(
+        "portal.access.group",
+        "create",
+        {"name": f"Read only {uuid.uuid4().hex[:6]}", "user_ids": [(4, fw["insider"]["id"])]},
+    )
+    lines = admin.call("portal.access.group.line", "search", [("group_id", "=", group)])
+    admin.call("portal.access.group.line", "write", lines, {"perm_write": False})
+    actor = _switch(fw)
+    partner = _partner_id(fw, fw["insider"])
+    try:
+        before = snapshot(test_db)
+        for model, record, values in (
+            ("res.partner", partner, {"email": "new-self@example.com"}),
+            ("res.users", fw["insider"]["id"], {"login": f"new-{uuid.uuid4().hex[:6]}"}),
+        ):
+            with pytest.raises(Refused) as refusal:
+                actor.rpc(channel, model, "write", [record], values)
+            assert "You are not allowed to change" in refusal.value.message, refusal
+        assert not changed_tables(before, snapshot(test_db))
+    finally:
+        revert_now(fw, actor)
+        admin.call("portal.access.group", "unlink", [group])
