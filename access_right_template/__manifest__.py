@@ -4,7 +4,7 @@
     "name": "Access Right Templates",
     "summary": "Archived template users whose groups a portal user receives "
     "when promoted to internal",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.2.0",
     "category": "Administration",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite"

@@ -25,6 +25,7 @@ SECTIONS = [  # fragment, title (OCA's order); DESCRIPTION comes first, untitled
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
     ("ROADMAP.md", "Known issues / Roadmap"),
+    ("HISTORY.md", "Changelog"),
 ]
 MATURITY_COLOR = {
     "Alpha": "red",
@@ -89,6 +90,12 @@ def md_to_rst(markdown):
     out = []
     item_indent = None  # indentation of the current list's items, None in a paragraph
     for line in lines:
+        if line.startswith("## "):
+            # a version of HISTORY.md: a subsection
+            heading = line[3:].strip()
+            out.extend([heading, "-" * len(heading)])
+            item_indent = None
+            continue
         if line.startswith("#"):
             raise SystemExit(f"headings are not allowed in readme fragments: {line!r}")
         match = ITEM_RE.match(line)
