@@ -805,9 +805,9 @@ for _channel in CHANNELS:
                 + SWITCHED_NO_IDENTITY,
             )
 
-        attack(f"other user: insider sets the victim's contact {_field} over {_channel}")(
-            _retarget
-        )
+        attack(
+            f"other user: insider sets the victim's contact {_field} over {_channel}"
+        )(_retarget)
 
     def _password(w, ch=_channel):
         refused(

@@ -338,9 +338,7 @@ def test_no_takeover_of_another_users_contact(fw, test_db, channel):
             assert IDENTITY_REFUSED in refusal.value.message
         for values in ({"login": "attacker@example.com"}, {"password": "taken-over"}):
             with pytest.raises(Refused) as refusal:
-                actor.rpc(
-                    channel, "res.users", "write", [fw["victim"]["id"]], values
-                )
+                actor.rpc(channel, "res.users", "write", [fw["victim"]["id"]], values)
             assert re.search(
                 rf"{re.escape(USERS_REFUSED)}|not allowed to modify",
                 refusal.value.message,
@@ -371,7 +369,9 @@ def _ws_connect(w, actor):
     ws = websocket.create_connection(
         w["websocket_url"], cookie=f"session_id={sid}", origin=origin, timeout=30
     )
-    ws.send(json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}}))
+    ws.send(
+        json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}})
+    )
     return ws
 
 
@@ -395,13 +395,21 @@ def test_socket_subscribed_while_switched_is_closed(fw, ending):
         employee = fw["employee_actor"]
         marker = f"while switched {uuid.uuid4().hex[:6]}"
         employee.web.call(
-            "discuss.channel", "message_post", [chat], body=marker, message_type="comment"
+            "discuss.channel",
+            "message_post",
+            [chat],
+            body=marker,
+            message_type="comment",
         )
         assert _receive_until(ws, marker) is None, "the chat did not reach the socket"
         ENDINGS[ending](fw, actor)
         secret = f"after the revert {uuid.uuid4().hex[:6]}"
         employee.web.call(
-            "discuss.channel", "message_post", [chat], body=secret, message_type="comment"
+            "discuss.channel",
+            "message_post",
+            [chat],
+            body=secret,
+            message_type="comment",
         )
         # the socket closes ("session expired") instead of delivering the message
         assert _receive_until(ws, secret) == 4001
@@ -420,7 +428,10 @@ def test_switched_user_stays_governed_by_portal_access_groups(fw, test_db, chann
     group = admin.call(
         "portal.access.group",
         "create",
-        {"name": f"Read only {uuid.uuid4().hex[:6]}", "user_ids": [(4, fw["insider"]["id"])]},
+        {
+            "name": f"Read only {uuid.uuid4().hex[:6]}",
+            "user_ids": [(4, fw["insider"]["id"])],
+        },
     )
     lines = admin.call("portal.access.group.line", "search", [("group_id", "=", group)])
     admin.call("portal.access.group.line", "write", lines, {"perm_write": False})
@@ -430,7 +441,11 @@ def test_switched_user_stays_governed_by_portal_access_groups(fw, test_db, chann
         before = snapshot(test_db)
         for model, record, values in (
             ("res.partner", partner, {"email": "new-self@example.com"}),
-            ("res.users", fw["insider"]["id"], {"login": f"new-{uuid.uuid4().hex[:6]}"}),
+            (
+                "res.users",
+                fw["insider"]["id"],
+                {"login": f"new-{uuid.uuid4().hex[:6]}"},
+            ),
         ):
             with pytest.raises(Refused) as refusal:
                 actor.rpc(channel, model, "write", [record], values)

@@ -24,6 +24,8 @@ TEMPLATE_FIELDS = {
     "allow_administration_rights",
     "switch_template_id",
 }
+
+
 class ResUsers(models.Model):
     _inherit = "res.users"
 

@@ -7,6 +7,7 @@ refused unless an Access Rights administrator ticked "Allows administration righ
 Administration groups are recognised by name; custom groups by what their access
 rights and record rules let their users do (one query, ADMIN_POWERS_QUERY).
 """
+
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -96,7 +97,8 @@ SELECT k.model_id, k.operation, unnest(k.group_ids)
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    # one model over several files, each with its own job (as core's account does)
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _access_right_template_admin_groups(self):

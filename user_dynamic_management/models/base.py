@@ -13,7 +13,9 @@ class Base(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        names = {name for vals in vals_list for name in UDM_TOKEN_FIELDS if vals.get(name)}
+        names = {
+            name for vals in vals_list for name in UDM_TOKEN_FIELDS if vals.get(name)
+        }
         if names:
             records._udm_log_tokens(names)
         return records
@@ -31,8 +33,8 @@ class Base(models.AbstractModel):
         One indexed query when nobody is switched; token writes are rare."""
         if self.env.uid == SUPERUSER_ID or "portal.internal.switch" not in self.env:
             return
-        switch = self.env["portal.internal.switch"].sudo()._udm_active_for_user(
-            self.env.uid
+        switch = (
+            self.env["portal.internal.switch"].sudo()._udm_active_for_user(self.env.uid)
         )
         if not switch:
             return

@@ -27,8 +27,10 @@ class IrWebsocket(models.AbstractModel):
         ]
         channels = super()._build_bus_channel_list(channels)
         if self.env.uid and not self.env.user.share:
-            switch = self.env["portal.internal.switch"].sudo()._udm_active_for_user(
-                self.env.uid
+            switch = (
+                self.env["portal.internal.switch"]
+                .sudo()
+                ._udm_active_for_user(self.env.uid)
             )
             if switch:
                 channels.append(f"{SWITCH_CHANNEL_PREFIX}{switch.id}")

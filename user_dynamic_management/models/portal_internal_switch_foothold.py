@@ -17,6 +17,7 @@ administrator granted meanwhile.
   the browser reconnects and subscribes again with portal rights. Sessions stay: they
   are the portal user's own, and rights are read from the database at each request.
 """
+
 import logging
 from collections import defaultdict
 
@@ -169,7 +170,9 @@ class PortalInternalSwitch(models.Model):
         member_ids = self._udm_rows_above_marks("discuss.channel.member", "partner_id")
         if member_ids:
             self.env["discuss.channel.member"].sudo().browse(member_ids).unlink()
-            _logger.info("Revert: left %d channel(s) joined while switched", len(member_ids))
+            _logger.info(
+                "Revert: left %d channel(s) joined while switched", len(member_ids)
+            )
 
     def _udm_close_followers(self):
         """Unfollow the records followed while switched that the portal user may not
@@ -180,18 +183,24 @@ class PortalInternalSwitch(models.Model):
             return
         Followers = self.env["mail.followers"].sudo()
         followers = Followers.browse(follower_ids)
-        users_by_partner = {switch.user_id.partner_id: switch.user_id for switch in self}
+        users_by_partner = {
+            switch.user_id.partner_id: switch.user_id for switch in self
+        }
         to_remove = Followers.browse()
         by_target = defaultdict(lambda: Followers.browse())
         for follower in followers:
-            by_target[(users_by_partner.get(follower.partner_id), follower.res_model)] |= follower
+            by_target[
+                (users_by_partner.get(follower.partner_id), follower.res_model)
+            ] |= follower
         for (user, model_name), group in by_target.items():
             if not user or model_name not in self.env:
                 to_remove |= group
                 continue
             Model = self.env[model_name].with_user(user).with_context(active_test=False)
             readable = set(Model.search([("id", "in", group.mapped("res_id"))]).ids)
-            to_remove |= group.filtered(lambda f: f.res_id not in readable)
+            to_remove |= group.filtered(
+                lambda follower, readable=readable: follower.res_id not in readable
+            )
         if to_remove:
             to_remove.unlink()
             _logger.info(

@@ -18,7 +18,9 @@ class ResPartner(models.Model):
         # switch, is voided at the revert: it would create an account bound to the
         # contact (see models/base.py for the tokens written while switched)
         params = super().signup_get_auth_param()
-        handed = [pid for pid, values in params.items() if values.get("auth_signup_token")]
+        handed = [
+            pid for pid, values in params.items() if values.get("auth_signup_token")
+        ]
         if handed:
             self.browse(handed)._udm_log_tokens(["signup_token"])
         return params
@@ -46,9 +48,7 @@ class ResPartner(models.Model):
             self.env["res.users"]
             .sudo()
             .with_context(active_test=False)
-            .search_count(
-                [("partner_id", "in", self.ids), ("id", "!=", uid)], limit=1
-            )
+            .search_count([("partner_id", "in", self.ids), ("id", "!=", uid)], limit=1)
         )
         if others:
             raise AccessError(

@@ -294,9 +294,7 @@ class ResUsers(models.Model):
         allowed the switch (see _udm_end_withdrawn_switches); empty when nobody is
         switched (one indexed query)."""
         switches = (
-            self.env["portal.internal.switch"]
-            .sudo()
-            .search([("state", "=", "active")])
+            self.env["portal.internal.switch"].sudo().search([("state", "=", "active")])
         )
         return {
             switch: switch.template_id._access_right_template_groups()
@@ -650,9 +648,7 @@ class ResUsers(models.Model):
             "user_id": self.id,
             "user_name": self.name,
             "user_login": self.login,
-            "credential_marks": self.env[
-                "portal.internal.switch"
-            ]._udm_marks(),
+            "credential_marks": self.env["portal.internal.switch"]._udm_marks(),
             "template_id": template.id,
             "start_date": now,
             "last_activity": now,

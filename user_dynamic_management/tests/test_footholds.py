@@ -4,6 +4,7 @@
 powers (chats, followers, tokens, group changes, sockets) is gone after the revert,
 and no template lets them take over another account. Every attack goes through the
 channels a hostile client has (JSON-RPC over HTTP, a raw websocket)."""
+
 import hashlib
 import hmac
 import json
@@ -171,7 +172,10 @@ class TestFootholds(FootholdCommon, HttpCase):
         partner_id = self.portal_user.partner_id.id
         for record in (self.company, self.portal_user.partner_id):
             answer = self._rpc(
-                "res.partner", "message_subscribe", [record.id], partner_ids=[partner_id]
+                "res.partner",
+                "message_subscribe",
+                [record.id],
+                partner_ids=[partner_id],
             )
             self.assertEqual(answer.get("result"), True, answer)
         Followers = self.env["mail.followers"]
@@ -191,7 +195,9 @@ class TestFootholds(FootholdCommon, HttpCase):
             "discuss.channel", "channel_get", [self.internal_user.partner_id.id]
         )
         channel = self.env["discuss.channel"].browse(answer["result"]["id"])
-        self.assertIn(self.portal_user.partner_id, channel.channel_member_ids.partner_id)
+        self.assertIn(
+            self.portal_user.partner_id, channel.channel_member_ids.partner_id
+        )
         self._revert(switch)
         self.assertNotIn(
             self.portal_user.partner_id, channel.channel_member_ids.partner_id
@@ -333,7 +339,8 @@ class TestWithdrawals(FootholdCommon, HttpCase):
                 user.id,
             )
         )
-        key = ("%s" % (self.env.cr.fetchone(),)).encode()
+        # the key is the row's text, as Odoo writes it ("%s" % (row,))
+        key = str(self.env.cr.fetchone()).encode()
         expected = hmac.new(key, sid.encode(), hashlib.sha256).hexdigest()
         self.assertEqual(user._compute_session_token(sid), expected)
         user.sudo().udm_session_epoch = 1

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
@@ -164,7 +164,7 @@ class TestTemporary(UdmCommon, TransactionCase):
     def test_wake_up_timers_keep_the_earliest(self):
         """One pending timer per database and process: a later deadline does not
         replace an earlier timer, an earlier one does."""
-        from odoo.addons.user_dynamic_management.models import portal_internal_switch
+        from ..models import portal_internal_switch
 
         started = []
 

@@ -18,13 +18,14 @@ class PortalWizardUser(models.TransientModel):
 
     @api.depends("user_id", "user_id.groups_id")
     def _compute_group_details(self):
-        super()._compute_group_details()
+        res = super()._compute_group_details()
         switched = self.user_id.sudo()._udm_switched()
         for wizard_user in self:
             wizard_user.udm_switched = wizard_user.user_id in switched
             if wizard_user.udm_switched:
                 wizard_user.is_internal = False
                 wizard_user.is_portal = True
+        return res
 
     def action_revoke_access(self):
         # the switch ends first (reason "admin"): Odoo then sees a portal user
