@@ -41,6 +41,9 @@
         "web.assets_backend": [
             "user_dynamic_management/static/src/switch_countdown/*",
         ],
+        "web.assets_frontend": [
+            "user_dynamic_management/static/src/portal/*",
+        ],
         "web.assets_tests": [
             "user_dynamic_management/static/tests/tours/*.js",
         ],

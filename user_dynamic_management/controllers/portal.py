@@ -10,11 +10,20 @@ from odoo.http import request, route
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.portal_internal_switch import PARAM_CONFIRM_PASSWORD, UdmLimitReached
+from ..models.portal_internal_switch import (
+    PARAM_CONFIRM_PASSWORD,
+    UdmLimitReached,
+    _epoch_ms,
+)
 
 _logger = logging.getLogger(__name__)
 
 SESSION_MESSAGE_KEY = "user_dynamic_management_message"
+# the reason typed before a refused switch, written back in the form once
+SESSION_REASON_KEY = "user_dynamic_management_reason"
+# set by a logout that reverted the user (controllers/session.py): this browser's login
+# page said why, its next /my stays silent
+SESSION_LOGGED_OUT_KEY = "user_dynamic_management_logged_out"
 
 # Bounds of what the suite's forms accept, checked before PostgreSQL or passlib sees a
 # value (see _udm_clean_inputs)
@@ -42,14 +51,13 @@ class UserDynamicManagementPortal(CustomerPortal):
         message = request.session.pop(SESSION_MESSAGE_KEY, None)
         if message:
             messages.append(message)
+        kept_reason = request.session.pop(SESSION_REASON_KEY, None)
         card = False
         if not user._is_public():
             if user.share:
-                reason = user._udm_pop_revert_notice()
-                if reason:
-                    messages.append(
-                        {"type": "info", "text": self._udm_revert_message(reason)}
-                    )
+                text = self._udm_revert_notice(user)
+                if text:
+                    messages.append({"type": "info", "text": text})
             # reading one's own admin-only settings: the user is the logged-in one,
             # sudo is safe
             card = self._udm_card_values(user.sudo())
@@ -59,6 +67,10 @@ class UserDynamicManagementPortal(CustomerPortal):
             "udm_can_switch": bool(card and card["state"] == "portal"),
             "udm_confirm_password": self._udm_confirm_password(),
             "udm_messages": messages,
+            # after a refused switch: the reason typed comes back, the password field
+            # (empty) gets the focus
+            "udm_kept_reason": kept_reason or None,
+            "udm_switch_refused": kept_reason is not None,
         }
 
     def _udm_card_values(self, user):
@@ -80,6 +92,7 @@ class UserDynamicManagementPortal(CustomerPortal):
         max_duration = policy.get("max_duration", 0)
         max_switches, time_limit = Switch._udm_quota_settings()
         next_at = Switch._udm_quota_next_at(now)
+        # the card's script enables the button at next_at, on the server's clock
         if next_at:
             quota = _(
                 "Too many users switched recently: next switch possible at %(time)s.",
@@ -116,7 +129,40 @@ class UserDynamicManagementPortal(CustomerPortal):
             ),
             "quota": quota,
             "quota_full": bool(next_at),
+            "quota_next_at": _epoch_ms(next_at),
+            "server_now": _epoch_ms(now),
+            "quota_free": _("You can switch now."),
+            "seats": self._udm_card_seats(Switch, user, now),
         }
+
+    @staticmethod
+    def _udm_card_seats(Switch, user, now):
+        """The card's warning when every seat is taken (a switch now would be
+        refused), with when one should free up; False otherwise."""
+        try:
+            Switch._udm_check_seats(now, user)
+        except UdmLimitReached as full:
+            free_at = getattr(full, "udm_free_at", None)
+            time = free_at and Switch._udm_format_clock(free_at, user)
+            if Switch._udm_max_seats() == 1:
+                if time:
+                    return _(
+                        "The only seat is taken; it should free up at about %(time)s.",
+                        time=time,
+                    )
+                return _(
+                    "The only seat is taken; it frees up when its user switches back "
+                    "to portal."
+                )
+            if time:
+                return _(
+                    "All seats are taken; one should free up at about %(time)s.",
+                    time=time,
+                )
+            return _(
+                "All seats are taken; one frees up when a user switches back to portal."
+            )
+        return False
 
     def _udm_card_switched(self, switch, user, now):
         """The card of a user switched to internal: the time left, the way back."""
@@ -145,6 +191,45 @@ class UserDynamicManagementPortal(CustomerPortal):
                 time=Switch._udm_format_clock(_from_epoch_ms(end), user),
             ),
         }
+
+    def _udm_revert_notice(self, user):
+        """The message on /my about `user`'s last revert, once, or False.
+
+        A logout is told to the user's other browsers, sent to /my by the revert: the
+        browser that logged out said it on its login page already, and leaves the
+        notice to them.
+        """
+        if self._udm_logged_out_here(user):
+            return False
+        reason = user._udm_pop_revert_notice()
+        if reason == "logout":
+            return _("You logged out in another browser: your internal access ended.")
+        return reason and self._udm_revert_message(reason)
+
+    @staticmethod
+    def _udm_logged_out_here(user):
+        """Whether `user`'s last revert not told yet is a logout done in this browser
+        (marked by controllers/session.py); the mark goes once it is not."""
+        mark = request.session.get(SESSION_LOGGED_OUT_KEY)
+        if not isinstance(mark, dict) or mark.get("uid") != user.id:
+            return False
+        unseen = (
+            request.env["portal.internal.switch"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", user.id),
+                    ("state", "=", "reverted"),
+                    ("notice_shown", "=", False),
+                ],
+                order="end_date desc, id desc",
+                limit=1,
+            )
+        )
+        if unseen and unseen.id in mark.get("switch_ids", []):
+            return True
+        request.session.pop(SESSION_LOGGED_OUT_KEY)
+        return False
 
     @staticmethod
     def _udm_revert_message(reason):
@@ -183,6 +268,7 @@ class UserDynamicManagementPortal(CustomerPortal):
         switched.
         """
         user = request.env.user
+        values = {}
         try:
             values = self._udm_clean_inputs(password=password, reason=kw.get("reason"))
             # every refusal rolls back whatever was done before it
@@ -200,7 +286,10 @@ class UserDynamicManagementPortal(CustomerPortal):
             _logger.info(
                 "Switch to internal refused for %s: wrong password", user.login
             )
-            return self._udm_back_to_my(_("Wrong password: you were not switched."))
+            return self._udm_back_to_my(
+                _("Wrong password: you were not switched."),
+                reason=values["reason"] or "",
+            )
         except (UserError, ValidationError) as error:
             # (a double submit is no error: the switch is idempotent)
             _logger.info("Switch to internal refused for %s: %s", user.login, error)
@@ -209,7 +298,9 @@ class UserDynamicManagementPortal(CustomerPortal):
                 request.env["portal.internal.switch"].sudo()._udm_notify_refused(
                     user, str(error.args[0])
                 )
-            return self._udm_back_to_my(str(error.args[0]))
+            return self._udm_back_to_my(
+                str(error.args[0]), reason=values.get("reason") or ""
+            )
         return request.redirect("/web", 303)
 
     def _udm_check_password(self, user, password):
@@ -295,8 +386,13 @@ class UserDynamicManagementPortal(CustomerPortal):
         bounded): it is logged, never refused."""
         return (user_agent or "").replace("\x00", "\ufffd")[:USER_AGENT_MAX_LENGTH]
 
-    def _udm_back_to_my(self, text, message_type="danger"):
+    def _udm_back_to_my(self, text, message_type="danger", reason=None):
+        """Back to /my, which shows `text` once. For a refused switch, `reason` is
+        what the form's reason field held (a string, maybe empty): /my writes it back
+        there once. The password is never kept."""
         request.session[SESSION_MESSAGE_KEY] = {"type": message_type, "text": text}
+        if reason is not None:
+            request.session[SESSION_REASON_KEY] = reason if reason.strip() else ""
         return request.redirect("/my", 303)
 
 

@@ -644,7 +644,9 @@ class PortalInternalSwitch(models.Model):
     @api.model
     def _udm_check_seats(self, now, user):
         """Raise UserError when K users are internal already; say when a seat is
-        expected to free up (the earliest idle or absolute deadline).
+        expected to free up (the earliest idle or absolute deadline). The error's
+        `udm_free_at` is that moment (UTC, None when no deadline is set), for the card
+        on /my.
 
         Serialised like the quota: the caller has updated the lock row first, so two
         workers can never both take the last seat (the second gets 40001, its replay
@@ -664,22 +666,38 @@ class PortalInternalSwitch(models.Model):
         )
         free_at = self.env.cr.fetchone()[0]
         if free_at:
-            raise UdmLimitReached(
+            values = {
+                "max": max_seats,
+                "delay": self._udm_format_delay(max(free_at - now, timedelta())),
+                "time": self._udm_format_clock(free_at, user),
+            }
+            message = (
                 _(
+                    "The only seat for internal users is taken. It is expected to "
+                    "free up in %(delay)s (at %(time)s).",
+                    **values,
+                )
+                if max_seats == 1
+                else _(
                     "All %(max)s seats for internal users are taken. A seat is "
                     "expected to free up in %(delay)s (at %(time)s).",
-                    max=max_seats,
-                    delay=self._udm_format_delay(max(free_at - now, timedelta())),
-                    time=self._udm_format_clock(free_at, user),
+                    **values,
                 )
             )
-        raise UdmLimitReached(
-            _(
+        elif max_seats == 1:
+            message = _(
+                "The only seat for internal users is taken. It frees up when its user "
+                "switches back to portal."
+            )
+        else:
+            message = _(
                 "All %(max)s seats for internal users are taken. A seat frees up when "
                 "one of them switches back to portal.",
                 max=max_seats,
             )
-        )
+        error = UdmLimitReached(message)
+        error.udm_free_at = free_at
+        raise error
 
     @api.model
     def _udm_quota_next_at(self, now):

@@ -16,3 +16,4 @@ from . import test_tour
 from . import test_http_portal
 from . import test_i18n
 from . import test_footholds
+from . import test_portal_card
