@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ PARAM_APPROVAL_VALIDITY = "user_dynamic_management.approval_validity"
 PARAM_REQUEST_EXPIRY = "user_dynamic_management.request_expiry"
 DEFAULT_APPROVAL_VALIDITY = 24  # hours to use an approval
 DEFAULT_REQUEST_EXPIRY = 48  # hours an unanswered request waits
+# approvers named in Settings one by one, besides the approvers group
+APPROVERS_XMLID = "user_dynamic_management.group_request_approver"
 
 
 class PortalInternalSwitchRequest(models.Model):
@@ -56,6 +59,7 @@ class PortalInternalSwitchRequest(models.Model):
             ("used", "Used"),
             ("expired", "Expired"),
             ("withdrawn", "Withdrawn"),
+            ("cancelled", "Cancelled — approval no longer required"),
         ],
         required=True,
         default="pending",
@@ -73,11 +77,35 @@ class PortalInternalSwitchRequest(models.Model):
         comodel_name="res.users", string="Decided By", readonly=True
     )
     decision_date = fields.Datetime(string="Decided At", readonly=True)
+    refusal_reason = fields.Text(
+        string="Reason for Refusal",
+        readonly=True,
+        tracking=True,
+        help="Shown to the user on their portal and in the e-mail telling them.",
+    )
+    can_decide = fields.Boolean(
+        compute="_compute_can_decide",
+        help="Whether you may approve or refuse this request now.",
+    )
     switch_id = fields.Many2one(
         comodel_name="portal.internal.switch",
         readonly=True,
         ondelete="set null",
     )
+
+    @api.depends("state", "user_id")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        may = not self._udm_approver_error()
+        user = self.env.user
+        for request in self:
+            requester = request.sudo().user_id
+            request.can_decide = (
+                may
+                and request.state == "pending"
+                and user != requester
+                and user.partner_id != requester.partner_id
+            )
 
     # ------------------------------------------------------------------
     # Settings
@@ -103,13 +131,18 @@ class PortalInternalSwitchRequest(models.Model):
 
     @api.model
     def _udm_approver_group(self):
+        """The approvers' groups: the group chosen in Settings (Access Rights
+        administrators when none), and the approvers named one by one."""
         group = (
             self.env["res.groups"]
             .sudo()
             .browse(self._udm_param(PARAM_APPROVER_GROUP))
             .exists()
         )
-        return group or self.env.ref("base.group_erp_manager")
+        named = self.env.ref(APPROVERS_XMLID, raise_if_not_found=False)
+        return (group or self.env.ref("base.group_erp_manager")) | (
+            named or group.browse()
+        )
 
     @api.model
     def _udm_approvers(self):
@@ -125,25 +158,34 @@ class PortalInternalSwitchRequest(models.Model):
         return users - switched.user_id
 
     @api.model
-    def _udm_check_approver(self, admins_too=False):
-        """Raise AccessError unless the current user may decide on Full User Requests:
-        an internal user of the approvers group (with `admins_too`, or an Access
+    def _udm_approver_error(self, admins_too=False):
+        """Why the current user may not decide on Full User Requests, or None: only
+        an internal user of the approvers groups may (with `admins_too`, or an Access
         Rights administrator), never a portal user switched to internal, whatever
-        groups their template gives them.
-        """
+        groups their template gives them."""
         user = self.env.user
         groups = self._udm_approver_group()
         if admins_too:
             groups |= self.env.ref("base.group_erp_manager")
         if user.share or not (groups & user.sudo().groups_id):
-            raise AccessError(_("Only approvers can decide on Full User Requests."))
-        if self.env["portal.internal.switch"].sudo()._udm_active_for_user(user.id):
-            raise AccessError(
-                _(
-                    "A portal user switched to internal cannot decide on Full User "
-                    "Requests."
-                )
+            return _(
+                "Only approvers can decide on Full User Requests. An administrator "
+                "names the approvers in Settings, under Users: Require approval."
             )
+        if self.env["portal.internal.switch"].sudo()._udm_active_for_user(user.id):
+            return _(
+                "A portal user switched to internal cannot decide on Full User "
+                "Requests."
+            )
+        return None
+
+    @api.model
+    def _udm_check_approver(self, admins_too=False):
+        """Raise AccessError unless the current user may decide on Full User Requests
+        (see _udm_approver_error)."""
+        error = self._udm_approver_error(admins_too=admins_too)
+        if error:
+            raise AccessError(error)
 
     # ------------------------------------------------------------------
     # Filing (the portal user)
@@ -204,20 +246,11 @@ class PortalInternalSwitchRequest(models.Model):
         return request
 
     def _udm_notify_approvers(self):
-        """An activity for each approver, and an e-mail (they follow the request);
-        never to the user who asks, under any of their accounts."""
+        """An activity for each approver, due today, and the request posted to them
+        (Inbox or e-mail, as each prefers); never to the user who asks, under any of
+        their accounts."""
         self.ensure_one()
-        approvers = self._udm_approvers().filtered(
-            lambda approver: approver.partner_id != self.user_id.partner_id
-        )
-        for approver in approvers:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=approver.id,
-                summary=_("Full User Request of %s", self.user_id.name),
-                date_deadline=fields.Date.context_today(self, self.expiry_date),
-            )
-        self.message_subscribe(partner_ids=approvers.partner_id.ids)
+        approvers = self._udm_assign(self._udm_approvers(), notify=False)
         self.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (
@@ -234,30 +267,93 @@ class PortalInternalSwitchRequest(models.Model):
             partner_ids=approvers.partner_id.ids,
         )
 
+    def _udm_assign(self, approvers, notify=True):
+        """Give each of `approvers` who has none yet an activity on this request,
+        due today in their timezone (the systray counts it), and make them follow it;
+        return the approvers asked. Without `notify`, the activity is not announced
+        (the caller posts the request to them). Never the user who asks."""
+        self.ensure_one()
+        approvers = approvers.filtered(
+            lambda approver: approver.partner_id != self.user_id.partner_id
+        )
+        assigned = self.activity_ids.user_id
+        now = fields.Datetime.now()
+        activities = self.with_context(mail_activity_quick_update=not notify)
+        for approver in approvers - assigned:
+            activities.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=approver.id,
+                summary=_("Full User Request of %s", self.user_id.name),
+                date_deadline=self._udm_due_today(approver, now),
+            )
+        self.message_subscribe(partner_ids=approvers.partner_id.ids)
+        return approvers
+
+    @api.model
+    def _udm_due_today(self, approver, now):
+        """The day of `now` for `approver`, as mail.activity counts it (the
+        approver's timezone, UTC when they have none): an activity due that day
+        shows in their systray counter."""
+        return fields.Date.context_today(
+            self.with_context(tz=approver.tz or "UTC"), now
+        )
+
+    @api.model
+    def _udm_approvers_changed(self, before):
+        """The approvers are now _udm_approvers() instead of `before` (Settings):
+        the new ones are asked about the pending requests, those who left lose
+        their activities, and the top menu follows the approvers groups."""
+        after = self._udm_approvers()
+        pending = self.sudo().search([("state", "=", "pending")])
+        for request in pending:
+            request._udm_assign(after - before)
+        pending.activity_ids.filtered(
+            lambda activity: activity.user_id in before - after
+        ).unlink()
+        menu = self.env.ref(
+            "user_dynamic_management.menu_full_user_requests_root",
+            raise_if_not_found=False,
+        )
+        groups = self._udm_approver_group() | self.env.ref("base.group_erp_manager")
+        if menu and menu.sudo().groups_id != groups:
+            menu.sudo().groups_id = [Command.set(groups.ids)]
+
     # ------------------------------------------------------------------
     # Decision (approvers, from the backend)
     # ------------------------------------------------------------------
 
-    def _udm_decide(self, state):
-        """Approve or refuse these pending requests (locked: decided once only)."""
+    def _udm_check_can_decide(self):
+        """Raise unless the current user may decide on these requests now: an
+        approver (AccessError), not on their own request (UserError)."""
         self._udm_check_approver()
         user = self.env.user
         requesters = self.sudo().user_id
         if user in requesters or user.partner_id in requesters.partner_id:
             raise UserError(_("You cannot decide on your own request."))
+
+    def _udm_lock(self, states):
+        """These requests still in `states`, locked to the end of the transaction:
+        of two decisions, withdrawals or uses at once, the second gets 40001 and its
+        replay sees the first."""
         self.flush_recordset(["state"])
-        # two approvers at once: the second gets 40001 and its replay sees the decision
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM portal_internal_switch_request
-                 WHERE id = ANY(%s) AND state = 'pending' FOR NO KEY UPDATE
+                 WHERE id = ANY(%s) AND state = ANY(%s) FOR NO KEY UPDATE
                 """,
                 self.ids,
+                list(states),
             ),
             log_exceptions=False,
         )
-        pending = self.browse([row[0] for row in self.env.cr.fetchall()])
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _udm_decide(self, state, refusal_reason=False):
+        """Approve or refuse these pending requests (locked: decided once only), and
+        tell the users by e-mail."""
+        self._udm_check_can_decide()
+        pending = self._udm_lock(["pending"])
         if pending != self:
             raise UserError(_("This request was already decided, or has expired."))
         now = fields.Datetime.now()
@@ -271,20 +367,52 @@ class PortalInternalSwitchRequest(models.Model):
                 PARAM_APPROVAL_VALIDITY, DEFAULT_APPROVAL_VALIDITY
             )
             values["expiry_date"] = now + timedelta(hours=validity or 1)
+        else:
+            values["refusal_reason"] = refusal_reason or False
         requests = pending.sudo()
         requests.write(values)
         requests.activity_unlink(["mail.mail_activity_data_todo"])
+        requests._udm_tell_requester(
+            f"user_dynamic_management.mail_template_request_{state}"
+        )
         return requests
+
+    def _udm_tell_requester(self, template_xmlid):
+        """E-mail each user who asked about their request (approved, refused, no
+        longer needed), in their language. Extension point."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for request in self:
+            template.sudo().send_mail(
+                request.id, email_layout_xmlid="mail.mail_notification_light"
+            )
 
     def action_approve(self):
         """Button "Approve": the user may switch once, before the approval expires."""
         self._udm_decide("approved")
         return True
 
-    def action_refuse(self):
-        """Button "Refuse"."""
-        self._udm_decide("refused")
+    def action_refuse(self, refusal_reason=None):
+        """Refuse, saying why (shown to the user). The buttons open the dialog of
+        action_open_refuse_wizard, where the reason is required."""
+        self._udm_decide("refused", refusal_reason=(refusal_reason or "").strip())
         return True
+
+    def action_open_refuse_wizard(self):
+        """Button "Refuse": ask the approver why, in a dialog."""
+        self.ensure_one()
+        self._udm_check_can_decide()
+        if self.state != "pending":
+            raise UserError(_("This request was already decided, or has expired."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refuse the Full User Request"),
+            "res_model": "portal.internal.switch.request.refuse",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
 
     def action_withdraw(self):
         """Button "Withdraw": an approval not used yet (or a request still waiting) can
@@ -311,19 +439,7 @@ class PortalInternalSwitchRequest(models.Model):
     def _udm_withdraw(self):
         """Withdraw these requests, waiting or approved and not used yet. Locked like
         a switch that uses the approval: of the two, the second sees the first."""
-        self.flush_recordset(["state"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM portal_internal_switch_request
-                 WHERE id = ANY(%s) AND state IN ('pending', 'approved')
-                   FOR NO KEY UPDATE
-                """,
-                self.ids,
-            ),
-            log_exceptions=False,
-        )
-        withdrawable = self.browse([row[0] for row in self.env.cr.fetchall()])
+        withdrawable = self._udm_lock(["pending", "approved"])
         if withdrawable != self:
             raise UserError(
                 _(
@@ -334,6 +450,35 @@ class PortalInternalSwitchRequest(models.Model):
         requests = withdrawable.sudo()
         requests.write({"state": "withdrawn"})
         requests.activity_unlink(["mail.mail_activity_data_todo"])
+        return requests
+
+    # ------------------------------------------------------------------
+    # Approval no longer required (Settings, templates, users)
+    # ------------------------------------------------------------------
+
+    def _udm_needs_approval(self):
+        """Whether the user of this request still needs an approval to switch
+        (their policy; True when no template applies: the request then waits)."""
+        self.ensure_one()
+        user = self.sudo().user_id
+        template = user._access_right_template_effective()
+        return not template or user._udm_policy(template)["approval"]
+
+    @api.model
+    def _udm_cancel_not_needed(self):
+        """Close the pending requests of the users who no longer need an approval
+        ("Require approval" unticked, or their template or account says so): they
+        can switch straight away, and an e-mail tells them."""
+        pending = self.sudo().search([("state", "=", "pending")])
+        needless = pending.filtered(lambda request: not request._udm_needs_approval())
+        if not needless:
+            return needless
+        requests = needless._udm_lock(["pending"]).sudo()
+        requests.write({"state": "cancelled"})
+        requests.activity_unlink(["mail.mail_activity_data_todo"])
+        requests._udm_tell_requester(
+            "user_dynamic_management.mail_template_request_cancelled"
+        )
         return requests
 
     # ------------------------------------------------------------------
@@ -365,9 +510,19 @@ class PortalInternalSwitchRequest(models.Model):
         """The user's latest request, shown on /my (or an empty recordset)."""
         return self.sudo().search([("user_id", "=", user.id)], limit=1)
 
+    def _udm_sent_today(self):
+        """Whether this request was sent today, in the reader's timezone (/my then
+        shows the time of day only)."""
+        self.ensure_one()
+        return fields.Date.context_today(self, self.create_date) == (
+            fields.Date.context_today(self)
+        )
+
     @api.model
     def _cron_expire_requests(self):
-        """Unanswered requests and unused approvals expire."""
+        """Unanswered requests and unused approvals expire; pending requests no
+        longer needed are closed (see _udm_cancel_not_needed)."""
+        self._udm_cancel_not_needed()
         expired = self.sudo().search(
             [
                 ("state", "in", ("pending", "approved")),
@@ -377,3 +532,32 @@ class PortalInternalSwitchRequest(models.Model):
         if expired:
             expired.write({"state": "expired"})
             expired.activity_unlink(["mail.mail_activity_data_todo"])
+
+
+class PortalInternalSwitchRequestRefuse(models.TransientModel):
+    """The dialog of the Refuse button: the approver says why (shown to the user).
+    Here rather than in wizard/ to keep the addon's file list unchanged."""
+
+    _name = "portal.internal.switch.request.refuse"
+    _description = "Refuse a Full User Request"
+
+    request_id = fields.Many2one(
+        comodel_name="portal.internal.switch.request",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    refusal_reason = fields.Text(
+        string="Reason",
+        required=True,
+        help="Shown to the user on their portal and in the e-mail telling them.",
+    )
+
+    def action_refuse(self):
+        """Button "Refuse" of the dialog."""
+        self.ensure_one()
+        reason = (self.refusal_reason or "").strip()
+        if not reason:
+            raise UserError(_("Please say why the request is refused."))
+        self.request_id.action_refuse(refusal_reason=reason)
+        return {"type": "ir.actions.act_window_close"}

@@ -1,7 +1,8 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 
 from .portal_internal_switch import (
     PARAM_CONFIRM_PASSWORD,
@@ -12,6 +13,7 @@ from .portal_internal_switch import (
     PARAM_TIME_LIMIT,
 )
 from .portal_internal_switch_request import (
+    APPROVERS_XMLID,
     PARAM_APPROVAL_VALIDITY,
     PARAM_APPROVER_GROUP,
     PARAM_REQUEST_EXPIRY,
@@ -73,8 +75,21 @@ class ResConfigSettings(models.TransientModel):
         comodel_name="res.groups",
         string="Approvers",
         config_parameter=PARAM_APPROVER_GROUP,
+        domain=[("share", "=", False)],
         help="Internal users of this group approve or refuse Full User Requests "
-        "(empty: Access Rights administrators).",
+        "(Access Rights administrators when empty).",
+    )
+    # the default fills the form (its first onchange takes defaults only), the
+    # compute a saved record
+    udm_approver_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        string="Also approved by",
+        default=lambda self: self._udm_named_approvers(),
+        compute="_compute_udm_approver_user_ids",
+        inverse="_inverse_udm_approver_user_ids",
+        domain=[("share", "=", False)],
+        help="These internal users approve or refuse Full User Requests too "
+        "(group 'Full User Request approvers').",
     )
     udm_approval_validity = fields.Integer(
         string="Approval valid for",
@@ -120,6 +135,32 @@ class ResConfigSettings(models.TransientModel):
         (current - wanted).write({"udm_may_switch": False})
         (wanted - current).write({"udm_may_switch": True})
 
+    def _compute_udm_approver_user_ids(self):
+        approvers = self._udm_named_approvers()
+        for settings in self:
+            settings.udm_approver_user_ids = approvers
+
+    def _inverse_udm_approver_user_ids(self):
+        wanted = self[:1].udm_approver_user_ids.sudo()
+        Switch = self.env["portal.internal.switch"].sudo()
+        for user in wanted:
+            if user.share or Switch._udm_active_for_user(user.id):
+                raise UserError(
+                    _(
+                        "%s is a portal user: only internal users can approve Full "
+                        "User Requests.",
+                        user.name,
+                    )
+                )
+        current = self._udm_named_approvers()
+        changes = [Command.unlink(user.id) for user in current - wanted]
+        changes += [Command.link(user.id) for user in wanted - current]
+        if changes:
+            Request = self.env["portal.internal.switch.request"].sudo()
+            before = Request._udm_approvers()
+            self.env.ref(APPROVERS_XMLID).sudo().write({"users": changes})
+            Request._udm_approvers_changed(before)
+
     @api.constrains(
         "udm_max_portal_user",
         "udm_time_limit",
@@ -146,3 +187,25 @@ class ResConfigSettings(models.TransientModel):
                         "'Max Portal User Can Login'."
                     )
                 )
+
+    def set_values(self):
+        """Besides saving: the approvers the change adds are asked about the pending
+        requests, the top menu follows them, and the pending requests no longer
+        needed (approval unticked) are closed."""
+        Request = self.env["portal.internal.switch.request"].sudo()
+        before = Request._udm_approvers()
+        res = super().set_values()
+        Request._udm_approvers_changed(before)
+        Request._udm_cancel_not_needed()
+        return res
+
+    def _udm_named_approvers(self):
+        """The users named approvers one by one, as the settings show them: internal
+        users, less the portal users switched to internal."""
+        group = self.env.ref(APPROVERS_XMLID).sudo()
+        switched = (
+            self.env["portal.internal.switch"]
+            .sudo()
+            .search([("user_id", "in", group.users.ids), ("state", "=", "active")])
+        )
+        return group.users.filtered(lambda u: not u.share) - switched.user_id
