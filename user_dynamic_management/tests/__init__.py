@@ -16,4 +16,5 @@ from . import test_tour
 from . import test_http_portal
 from . import test_i18n
 from . import test_footholds
+from . import test_approvers
 from . import test_portal_card
