@@ -3,6 +3,7 @@ from . import bus_bus
 from . import ir_http
 from . import ir_websocket
 from . import portal_internal_switch
+from . import portal_internal_switch_fairness
 from . import portal_internal_switch_foothold
 from . import portal_internal_switch_quota
 from . import portal_internal_switch_request

@@ -28,6 +28,9 @@ UDM_POLICY_FIELDS = [
     "udm_allowed_until",
     "udm_approval",
     "udm_max_duration",
+    "udm_daily_limit",
+    "udm_cooldown",
+    "udm_template_seats",
     "switch_template_id",
     "is_access_right_template",
 ]
@@ -107,6 +110,29 @@ class ResUsers(models.Model):
         string="Switch Status",
         compute="_compute_udm_switch_status",
         groups=MANAGER_GROUP,
+    )
+    udm_daily_limit = fields.Integer(
+        string="Switches per Day",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="How many times a day (in the company's timezone) the user may switch "
+        "(0: no limit). On a template: its policy; on a user: overrides the "
+        "template's when set.",
+    )
+    udm_cooldown = fields.Integer(
+        string="Cooldown",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Minutes the user waits after a switch ends before switching again "
+        "(0: none). On a template: its policy; on a user: overrides the template's "
+        "when set.",
+    )
+    udm_template_seats = fields.Integer(
+        string="Seats",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="On a template: how many portal users may be internal with it at once "
+        "(0: no limit besides the seats of Settings).",
     )
     udm_open_ended = fields.Boolean(
         string="Switch Without End",
@@ -233,6 +259,28 @@ class ResUsers(models.Model):
             if reverted
             else _("%s logged out of every session.", user.name),
         )
+
+    @api.constrains("udm_daily_limit", "udm_cooldown", "udm_template_seats")
+    def _check_udm_fairness(self):
+        for user in self.sudo():
+            if min(user.udm_daily_limit, user.udm_cooldown, user.udm_template_seats) < 0:
+                raise ValidationError(
+                    _(
+                        "The switches per day, cooldown and seats of %s cannot be "
+                        "negative (0: no limit).",
+                        user.name,
+                    )
+                )
+
+    def _udm_fairness_policy(self, template):
+        """This user's fairness limits: the template's, with the user's own where set.
+        Returns {"daily_limit": switches or 0, "cooldown": minutes or 0}."""
+        self.ensure_one()
+        user, template = self.sudo(), template.sudo()
+        return {
+            "daily_limit": user.udm_daily_limit or template.udm_daily_limit,
+            "cooldown": user.udm_cooldown or template.udm_cooldown,
+        }
 
     @api.constrains("enable_idle_time", "idle_time", "udm_max_duration")
     def _check_idle_time(self):

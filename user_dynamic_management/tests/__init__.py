@@ -18,3 +18,4 @@ from . import test_i18n
 from . import test_footholds
 from . import test_approvers
 from . import test_portal_card
+from . import test_fairness
