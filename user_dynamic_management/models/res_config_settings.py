@@ -103,9 +103,13 @@ class ResConfigSettings(models.TransientModel):
         default=48,
         help="Hours after which an unanswered request expires.",
     )
+    # a default too, or the form shows none and saving it unticks them all
     udm_eligible_group_ids = fields.Many2many(
         comodel_name="res.groups",
         string="Portal users in these groups may switch",
+        default=lambda self: self.env["res.groups"]
+        .sudo()
+        .search([("udm_may_switch", "=", True)]),
         compute="_compute_udm_eligible_group_ids",
         inverse="_inverse_udm_eligible_group_ids",
     )

@@ -209,6 +209,17 @@ class TestApprovers(UdmRequestCommon, HttpCase):
         self.assertIn('placeholder="Access Rights administrators"', tag)
         self.assertIn("'no_create': True", tag)
 
+    def test_saving_settings_keeps_the_eligible_groups(self):
+        # an administrator names an approver: the groups whose portal users may
+        # switch are shown as they are, and kept
+        self.group_extra_share.udm_may_switch = True
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.udm_eligible_group_ids[:], self.group_extra_share)
+        settings.udm_approver_user_ids.add(self.lead)
+        settings.save().execute()
+        self.env.invalidate_all()
+        self.assertTrue(self.group_extra_share.udm_may_switch)
+
     def test_members_of_the_chosen_group_get_the_menu(self):
         leads = self.env["res.groups"].create({"name": "UDM team leads"})
         leads.users = [Command.link(self.lead.id)]
