@@ -75,7 +75,7 @@ class TestNotify(UdmNotifyCommon, TransactionCase):
         self.Switch._udm_notify_refused(self.portal_user, str(caught.exception))
         refused = self._mails(self.manager.partner_id) - before
         self.assertIn("could not switch", refused.subject)
-        self.assertIn("seats", refused.body_html)
+        self.assertIn("seat for internal users is taken", refused.body_html)
         self.assertIn(self.portal_user.partner_id, refused.recipient_ids)
 
 
