@@ -12,3 +12,5 @@ from . import res_groups
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import portal_internal_switch_grant
+from . import portal_internal_switch_window

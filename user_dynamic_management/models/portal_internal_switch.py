@@ -467,7 +467,8 @@ class PortalInternalSwitch(models.Model):
         once only), or an empty recordset when no approval is needed. Raises UserError
         when an approval or a reason is required and missing."""
         Request = self.env["portal.internal.switch.request"].sudo()
-        if not user._udm_policy(template)["approval"]:
+        planned = user._udm_has_planned_access(fields.Datetime.now())
+        if planned or not user._udm_policy(template)["approval"]:
             if Request._udm_reason_required() and not (reason_text or "").strip():
                 raise UserError(_("Please say why you need internal access."))
             return Request.browse()

@@ -134,6 +134,22 @@ class ResUsers(models.Model):
         help="On a template: how many portal users may be internal with it at once "
         "(0: no limit besides the seats of Settings).",
     )
+    udm_window_ids = fields.One2many(
+        comodel_name="portal.internal.switch.window",
+        inverse_name="template_id",
+        string="Switch Windows",
+        groups=MANAGER_GROUP,
+        help="On a template: when its users may switch (in the company's timezone); a "
+        "switch ends at the end of its window at the latest. None: at any time.",
+    )
+    udm_grant_ids = fields.One2many(
+        comodel_name="portal.internal.switch.grant",
+        inverse_name="user_id",
+        string="Planned Internal Access",
+        groups=MANAGER_GROUP,
+        help="Periods during which this user may switch without a Full User Request "
+        "and outside their template's windows; the switch ends with the period.",
+    )
     udm_open_ended = fields.Boolean(
         string="Switch Without End",
         compute="_compute_udm_open_ended",
@@ -598,6 +614,48 @@ class ResUsers(models.Model):
             )
         if user.is_access_right_template:
             raise UserError(_("An access right template cannot switch."))
+        user._udm_check_window(fields.Datetime.now())
+
+    def _udm_check_window(self, now):
+        """Raise UserError outside the template's switch windows, unless a planned
+        internal access covers `now`; the message says when the next window opens."""
+        self.ensure_one()
+        Grant = self.env["portal.internal.switch.grant"]
+        if Grant._udm_current(self, now):
+            return
+        template = self._access_right_template_effective()
+        windows = template.sudo().udm_window_ids
+        if not windows or windows._udm_current_end(now):
+            return
+        next_start = windows._udm_next_start(now)
+        Switch = self.env["portal.internal.switch"]
+        raise UserError(
+            _(
+                "Internal access with %(template)s is open at set times only. The next "
+                "window opens at %(time)s.",
+                template=template.sudo().name,
+                time=Switch._udm_format_clock(next_start, self),
+            )
+            if next_start
+            else _(
+                "Internal access with %(template)s is open at set times only.",
+                template=template.sudo().name,
+            )
+        )
+
+    def _udm_access_ends(self, template, now):
+        """When a switch opened at `now` must end at the latest because of its window
+        or planned access (a UTC datetime), or None."""
+        self.ensure_one()
+        grant = self.env["portal.internal.switch.grant"]._udm_current(self, now)
+        if grant:
+            return grant.date_end
+        return template.sudo().udm_window_ids._udm_current_end(now)
+
+    def _udm_has_planned_access(self, now):
+        """Whether a planned internal access covers `now` (no request needed)."""
+        self.ensure_one()
+        return bool(self.env["portal.internal.switch.grant"]._udm_current(self, now))
 
     def _udm_is_eligible(self):
         """Whether this user may switch at all: "Allow Portal Access Internal", or a
@@ -692,6 +750,12 @@ class ResUsers(models.Model):
         self.ensure_one()
         policy = self._udm_policy(template)
         idle, max_duration = policy["idle"], policy["max_duration"]
+        # a window or a planned access ends the switch at its own end at the latest
+        access_ends = self._udm_access_ends(template, now)
+        if access_ends:
+            minutes_left = max(1, int((access_ends - now).total_seconds() // 60))
+            if not max_duration or minutes_left < max_duration:
+                max_duration = minutes_left
         return {
             "user_id": self.id,
             "user_name": self.name,

@@ -19,3 +19,4 @@ from . import test_footholds
 from . import test_approvers
 from . import test_portal_card
 from . import test_fairness
+from . import test_windows
