@@ -226,6 +226,10 @@ class PortalInternalSwitchRequest(models.Model):
         ):
             raise UserError(_("You already have a request waiting or approved."))
         now = fields.Datetime.now()
+        if template:
+            self._udm_check_request_pace(
+                user, user._udm_fairness_policy(template), now
+            )
         expiry = self._udm_param(PARAM_REQUEST_EXPIRY, DEFAULT_REQUEST_EXPIRY)
         request = (
             self.sudo()
@@ -244,6 +248,49 @@ class PortalInternalSwitchRequest(models.Model):
             "user_dynamic_management.mail_template_request_filed", request, user
         )
         return request
+
+    @api.model
+    def _udm_check_request_pace(self, user, policy, now):
+        """The fairness limits apply to requests too, each of which e-mails the
+        approvers: at most the switches per day of requests per day, and after a
+        refusal the cooldown before the next request. Raises UserError saying when
+        the user may ask again."""
+        Switch = self.env["portal.internal.switch"]
+        if policy["daily_limit"]:
+            day_start = Switch._udm_day_start(now)
+            count = self.sudo().search_count(
+                [("user_id", "=", user.id), ("create_date", ">=", day_start)]
+            )
+            if count >= policy["daily_limit"]:
+                raise UserError(
+                    _(
+                        "You have sent %(count)s requests today, the most allowed per "
+                        "day. You can send another from %(time)s.",
+                        count=count,
+                        time=Switch._udm_format_clock(
+                            day_start + timedelta(days=1), user
+                        ),
+                    )
+                )
+        if policy["cooldown"]:
+            refused = self.sudo().search(
+                [("user_id", "=", user.id), ("state", "=", "refused")],
+                order="decision_date desc",
+                limit=1,
+            )
+            free_at = refused.decision_date and refused.decision_date + timedelta(
+                minutes=policy["cooldown"]
+            )
+            if free_at and free_at > now:
+                raise UserError(
+                    _(
+                        "Your last request was refused less than %(cooldown)s min "
+                        "ago. You can send another in %(delay)s (at %(time)s).",
+                        cooldown=policy["cooldown"],
+                        delay=Switch._udm_format_delay(free_at - now),
+                        time=Switch._udm_format_clock(free_at, user),
+                    )
+                )
 
     def _udm_notify_approvers(self):
         """An activity for each approver, due today, and the request posted to them

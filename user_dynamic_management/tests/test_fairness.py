@@ -98,3 +98,23 @@ class TestFairness(UdmCommon, TransactionCase):
     def test_negative_limits_refused(self):
         with self.assertRaisesRegex(Exception, "cannot be negative"):
             self.template.udm_cooldown = -1
+
+    def test_requests_follow_the_limits(self):
+        """Each request e-mails the approvers: requests per day and a cooldown after
+        a refusal keep one user from flooding them."""
+        Request = self.env["portal.internal.switch.request"]
+        self.template.write({"udm_daily_limit": 2, "udm_cooldown": 30})
+        with freeze_time("2026-03-02 09:00:00"):
+            first = Request._udm_file(self.portal_user, "Inventory")
+            first.with_user(self.admin_user).action_refuse()
+        with freeze_time("2026-03-02 09:10:00"), self.assertRaises(Exception) as caught:
+            Request._udm_file(self.portal_user, "Again")
+        self.assertIn("You can send another in 20 min", str(caught.exception))
+        with freeze_time("2026-03-02 09:40:00"):
+            second = Request._udm_file(self.portal_user, "Again")
+            second._udm_withdraw()
+        count = Request.sudo().search_count([])
+        with freeze_time("2026-03-02 09:50:00"), self.assertRaises(Exception) as caught:
+            Request._udm_file(self.portal_user, "Third")
+        self.assertIn("You have sent 2 requests today", str(caught.exception))
+        self.assertEqual(Request.sudo().search_count([]), count)
