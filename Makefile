@@ -8,13 +8,14 @@ VENV ?= $(CURDIR)/.venv
 export SUITE_ADDONS = $(ADDONS)
 export ODOO_PORT VENV
 
-.PHONY: run test test-addon test-odoo bench setup lint shell clean help dist wheel-test upgrade-test readme screenshots
+.PHONY: run test test-addon test-odoo test-deploy bench setup lint shell clean help dist wheel-test upgrade-test readme screenshots
 
 help:
 	@echo "make run    Odoo 17 + the suite on http://localhost:$(ODOO_PORT) (demo data)"
 	@echo "make test   all tests (Odoo runner + tests/ with pytest) on a fresh database"
 	@echo "make test ADDONS=portal_field_access   one addon's tests"
 	@echo "make test-odoo   Odoo's own tests of base/mail/portal/auth_* with and without the suite (A/B)"
+	@echo "make test-deploy  nginx + two Odoo servers (sessions in PostgreSQL) + a cron server, driven through nginx"
 	@echo "make bench  every benchmark of bench/ and a summary table"
 	@echo "make lint   pre-commit on every file (OCA checks, licences, ruff, prettier, eslint)"
 	@echo "make dist   one wheel per addon (odoo-addon-<name>) in dist/"
@@ -60,6 +61,15 @@ test-odoo: setup
 	@started=$$(tools/pg.sh start); \
 	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
 	$(VENV)/bin/python tools/odoo_tests.py $(ODOO_TESTS_ARGS)
+
+# Needs Debian's nginx (.ci/run installs it) and test-requirements.txt (installed here).
+test-deploy: setup
+	@$(VENV)/bin/python -m pip --disable-pip-version-check -q install -r test-requirements.txt \
+		2> >(grep -v "^WARNING: Location" >&2)
+	@started=$$(tools/pg.sh start); \
+	trap '[ "$$started" != started ] || tools/pg.sh stop' EXIT; \
+	SUITE_ODOO_CONF=$$( [ -f odoo.conf ] && echo "$(CURDIR)/odoo.conf" || echo "$(CURDIR)/.local/odoo.conf" ) \
+		$(VENV)/bin/python -m pytest -p no:cacheprovider -q -s -rfEs tests/deploy_checks.py
 
 bench: setup
 	@started=$$(tools/pg.sh start); \
