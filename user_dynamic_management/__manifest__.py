@@ -47,6 +47,9 @@
         "web.assets_tests": [
             "user_dynamic_management/static/tests/tours/*.js",
         ],
+        "web.qunit_suite_tests": [
+            "user_dynamic_management/static/tests/*.js",
+        ],
     },
     "uninstall_hook": "uninstall_hook",
     "installable": True,

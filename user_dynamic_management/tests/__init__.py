@@ -20,3 +20,4 @@ from . import test_approvers
 from . import test_portal_card
 from . import test_fairness
 from . import test_windows
+from . import test_countdown_tour
