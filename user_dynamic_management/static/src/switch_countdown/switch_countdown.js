@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import {Component, useState} from "@odoo/owl";
+import {formatCountdown, splitPattern} from "./switch_clock";
 import {Dropdown} from "@web/core/dropdown/dropdown";
 import {DropdownItem} from "@web/core/dropdown/dropdown_item";
 import {_t} from "@web/core/l10n/translation";
@@ -8,12 +9,13 @@ import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 import {session} from "@web/session";
 
-export {formatCountdown} from "./switch_service";
+export {formatCountdown} from "./switch_clock";
 
 /**
- * Systray item of a switched user: the idle countdown (and the absolute end), and
- * "Back to portal now". It only renders the state of the "user_dynamic_management"
- * service, which owns the timer and the server calls.
+ * Systray item of a switched user: the time left ("04:15 left · ends 11:40": the
+ * countdown, then the absolute end as a time of day), and "Back to portal now". It only
+ * renders the state of the "user_dynamic_management" service, which owns the timer and
+ * the server calls.
  */
 export class SwitchCountdown extends Component {
     static template = "user_dynamic_management.SwitchCountdown";
@@ -26,17 +28,25 @@ export class SwitchCountdown extends Component {
     }
 
     get display() {
-        return this.switchService.display();
+        return this.state.remaining === null
+            ? ""
+            : formatCountdown(this.state.remaining);
     }
 
-    get untilText() {
-        return _t("until %s", this.switchService.endDisplay());
+    /** The text around the countdown ("%s left": ["", " left"]). */
+    get leftText() {
+        return splitPattern(_t("%s left"));
+    }
+
+    /** After the time left: "· ends 11:40" (the absolute end). */
+    get endText() {
+        return `· ${_t("ends %s", this.switchService.endDisplay())}`;
     }
 
     /** Lines of the dropdown: whole sentences, for every language's word order. */
     get details() {
         const lines = [];
-        if (this.state.remaining !== null) {
+        if (this.state.idleEnabled) {
             lines.push(
                 _t(
                     "Switched back to portal after %s min without activity.",

@@ -1,33 +1,37 @@
 /** @odoo-module **/
 
-import {reactive} from "@odoo/owl";
-import {browser} from "@web/core/browser/browser";
+import {COMMIT_FORMS, UNSAVED_FORMS} from "./form_controller_patch";
+import {
+    SAVE_LEAD_MS,
+    coversInput,
+    formatClock,
+    isSaveDue,
+    isSessionExpired,
+    nextReportAt,
+    retryDelay,
+    timeLeft,
+    warningKind,
+} from "./switch_clock";
+import {UncaughtPromiseError} from "@web/core/errors/error_service";
 import {_t} from "@web/core/l10n/translation";
+import {browser} from "@web/core/browser/browser";
+import {clearUncommittedChanges} from "@web/webclient/actions/action_service";
+import {reactive} from "@odoo/owl";
 import {registry} from "@web/core/registry";
 import {session} from "@web/session";
+
+export {formatClock, formatCountdown} from "./switch_clock";
 
 const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
 const TICK_MS = 1000;
-const CHECK_RETRY_MS = 5000;
-// A heartbeat that did not reach the server (offline) is sent again this soon
+// A heartbeat that did not reach the server (offline) is sent again this soon (then
+// less and less often)
 const HEARTBEAT_RETRY_MS = 3000;
-// The warning and its "Stay internal" come in the last minute (the last half of a
-// shorter idle time, so that it is not shown all the time)
-const WARNING_MS = 60000;
-
-/** Formats milliseconds as mm:ss (minutes are not capped at 59). */
-export function formatCountdown(ms) {
-    const total = Math.max(0, Math.ceil(ms / 1000));
-    const minutes = Math.floor(total / 60);
-    const seconds = total % 60;
-    return `${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}`;
-}
-
-/** Formats a server epoch (ms) as the local time of day, "11:40". */
-export function formatClock(epochMs) {
-    return luxon.DateTime.fromMillis(epochMs).toFormat("HH:mm");
-}
+// The bus worker's websocket was closed because the session is no longer valid
+const WEBSOCKET_SESSION_EXPIRED = 4001;
+// How long the save before the end may take (a dialog may wait for the user)
+const SAVE_TIMEOUT_MS = SAVE_LEAD_MS - 5000;
 
 /**
  * Client side of a portal user's switch to internal. It owns the countdown's timer,
@@ -39,15 +43,21 @@ export function formatClock(epochMs) {
  *   minute) across tabs, so that input is always reported before the deadline; a
  *   trailing report carries the last input of the interval. A report the server did not
  *   take into account is sent again.
- * - The countdown shows the time left before the idle deadline (the server's, shared by
- *   every tab, extended by input that is about to be reported), never past the absolute
- *   end of the switch. The server clock decides: at zero the client only asks the
- *   server, which reverts or answers with the real deadline.
- * - In the last minute a notification offers "Stay internal" (activity).
- * - After a revert (countdown, bus notification, another tab, "Back to portal now") the
- *   tab goes to /my. Every signal names its switch: a notification or a localStorage
- *   value left by an older switch (the bus replays notifications a tab missed) is
- *   ignored.
+ * - The countdown shows the time left before the switch ends (the idle deadline, the
+ *   server's, shared by every tab and extended by input that is about to be reported;
+ *   or the absolute end if it comes first). The server clock decides: at zero the
+ *   client only asks the server, which reverts or answers with the real deadline.
+ * - In the last minute a notification offers "Stay internal" (activity), unless the
+ *   absolute end comes first: then it only says when access ends.
+ * - Shortly before the end (SAVE_LEAD_MS), while still internal, the open forms save
+ *   their changes (Odoo's clearUncommittedChanges). A record that could not be saved
+ *   is named after the revert, and the tab waits for the user before leaving it.
+ * - After a revert (countdown, bus notification, another tab, "Back to portal now") or
+ *   once the session is no longer valid (logged out in another tab: an RPC answered
+ *   "session expired", the bus worker's socket closed for that reason) every timer and
+ *   listener stops and the tab goes to /my, once; the other tabs learn it through
+ *   localStorage. Every signal names its switch: a notification or a localStorage value
+ *   left by an older switch (the bus replays notifications a tab missed) is ignored.
  */
 export const switchCountdownService = {
     dependencies: ["rpc", "presence", "bus_service", "notification"],
@@ -61,17 +71,31 @@ export const switchCountdownService = {
             deadline: (info && info.deadline) || 0, // Server clock, epoch ms
             endDate: (info && info.end_date) || 0, // Server clock, epoch ms
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
-            remaining: null, // Ms before the idle revert, null without idle time
+            remaining: null, // Ms before the switch ends, null without any deadline
             endRemaining: null, // Ms before the absolute end, null without one
             warning: false,
         });
+        // Whether this page was opened while switched (it owns the session's fate)
+        const switchedPage = state.active;
         // Server clock minus ours: for display only
         let offset = info ? info.server_time - Date.now() : 0;
         let activityIntervalMs = ((info && info.activity_interval) || 60) * 1000;
+        let tickTimer = null;
         let trailingTimer = null;
         let leaving = false;
+        let stopped = false;
         let nextCheck = 0;
+        let checking = false;
+        let checkFailures = 0;
+        let heartbeatFailures = 0;
         let closeWarning = null;
+        let shownWarning = "";
+        // The save before the end was started for the current approach of the end
+        let saveStarted = false;
+        let closeUnsaved = null;
+        let navigating = false;
+        // Removes the listeners added at start
+        const listeners = [];
         const loadedAt = Date.now();
         // Loading a backend page is navigation, hence activity: reported below
         let lastInput = loadedAt;
@@ -99,16 +123,95 @@ export const switchCountdownService = {
                 closeWarning();
                 closeWarning = null;
             }
+            shownWarning = "";
         }
+        /** Every timer and listener of the countdown ends: no more server calls. */
+        function stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            browser.clearInterval(tickTimer);
+            browser.clearTimeout(trailingTimer);
+            tickTimer = trailingTimer = null;
+            for (const removeListener of listeners.splice(0)) {
+                removeListener();
+            }
+        }
+        /** Names of the records of the open forms whose changes are not saved. */
+        function unsavedRecords() {
+            const names = [];
+            env.bus.trigger(UNSAVED_FORMS, names);
+            return names;
+        }
+        function leave() {
+            if (navigating) {
+                return;
+            }
+            navigating = true;
+            if (closeUnsaved) {
+                const close = closeUnsaved;
+                closeUnsaved = null;
+                close();
+            }
+            browser.location.assign("/my");
+        }
+        /** Says which changes were lost; the tab leaves when the user has read it. */
+        function showUnsaved(names) {
+            const message = names
+                .map((name) =>
+                    _t(
+                        "Your changes to “%s” could not be saved before your internal access ended.",
+                        name
+                    )
+                )
+                .join(" ");
+            closeUnsaved = notification.add(message, {
+                title: _t("Not saved"),
+                type: "danger",
+                sticky: true,
+                className: "o_udm_unsaved",
+                buttons: [
+                    {name: _t("Go to portal"), primary: true, onClick: () => leave()},
+                ],
+                onClose: () => {
+                    closeUnsaved = null;
+                },
+            });
+        }
+        /** The switch ended (or the session): stop everything and go to /my, once. */
         function goToPortal() {
             if (leaving) {
                 return;
             }
             leaving = true;
+            stop();
             state.active = false;
+            state.warning = false;
             hideWarning();
             writeShared({reverted: true});
-            browser.location.assign("/my");
+            const unsaved = unsavedRecords();
+            if (unsaved.length) {
+                showUnsaved(unsaved);
+                return;
+            }
+            leave();
+        }
+        /**
+         * The session is no longer valid (an RPC said so). Returns whether this was
+         * handled (the page of a switched user), so that Odoo shows no dialog.
+         */
+        function onSessionExpired() {
+            if (!switchedPage) {
+                return false;
+            }
+            if (!leaving) {
+                goToPortal();
+            } else if (!closeUnsaved) {
+                // Read (or closed) the list of unsaved changes, and went on clicking
+                leave();
+            }
+            return true;
         }
         function onReverted(payload) {
             // A notification of an older switch, replayed to this newer page: not ours
@@ -117,51 +220,23 @@ export const switchCountdownService = {
             }
             goToPortal();
         }
-        /** Whether the server's deadline covers input made at `inputAt` (our clock). */
-        function covers(status, inputAt) {
-            if (!status || !status.active || !status.deadline) {
-                return true;
-            }
-            if (status.end_date && status.deadline >= status.end_date) {
-                return true; // Capped by the absolute end: nothing more to get
-            }
-            // 1 s: the server stores whole seconds
-            return (
-                status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000
-            );
-        }
-        /** When the server takes the next report into account (our clock, ms). */
-        function nextAcceptedAt(status) {
-            // The deadline is the last report plus the idle time; the server accepts a
-            // report one second before the activity interval has passed since then
-            const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
-            return lastReport + (status.activity_interval || 60) * 1000;
-        }
         function computeRemaining() {
-            const serverNow = Date.now() + offset;
-            const endLeft = state.endDate
-                ? Math.max(0, state.endDate - serverNow)
-                : null;
-            if (!state.idleEnabled) {
-                return [null, endLeft];
-            }
+            const pending =
+                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
             // Input the server's deadline does not cover yet is reported within the
             // activity interval, well before the deadline, and the report then grants
             // the whole idle time from a later moment than the input
-            const pending =
-                lastInput > coveredInput ? lastInput + offset + state.idleMs : 0;
-            let left = Math.max(0, Math.max(state.deadline, pending) - serverNow);
-            if (endLeft !== null) {
-                left = Math.min(left, endLeft);
-            }
-            return [left, endLeft];
+            return timeLeft({
+                now: Date.now() + offset,
+                idleEnabled: state.idleEnabled,
+                deadline: state.deadline,
+                pendingDeadline: pending,
+                endDate: state.endDate,
+            });
         }
         /** The absolute end of the switch as a local time of day, "" without one. */
         function endDisplay() {
             return state.endDate ? formatClock(state.endDate - offset) : "";
-        }
-        function warningThreshold() {
-            return Math.min(WARNING_MS, state.idleMs / 2);
         }
         function applyStatus(status) {
             if (!status || !status.active || status.switch_id !== state.switchId) {
@@ -183,16 +258,35 @@ export const switchCountdownService = {
             update();
         }
         async function check() {
+            if (leaving || checking) {
+                return;
+            }
+            checking = true;
             try {
-                applyStatus(
-                    await rpc("/user_dynamic_management/status", {}, {silent: true})
+                const status = await rpc(
+                    "/user_dynamic_management/status",
+                    {},
+                    {silent: true}
                 );
-            } catch {
-                // The server will revert anyway (request check or every-minute job)
+                checkFailures = 0;
+                applyStatus(status);
+            } catch (error) {
+                if (isSessionExpired(error)) {
+                    goToPortal();
+                    return;
+                }
+                // Offline: the server reverts anyway (request check or revert job)
+                checkFailures++;
+                nextCheck = Date.now() + retryDelay(checkFailures);
+            } finally {
+                checking = false;
             }
         }
         async function sendHeartbeat({force = false} = {}) {
             trailingTimer = null;
+            if (leaving) {
+                return;
+            }
             const inputAt = lastInput;
             if (!force && (readShared().reportedInput || 0) >= inputAt) {
                 return; // Another tab already reported this input
@@ -205,17 +299,28 @@ export const switchCountdownService = {
                     {},
                     {silent: true}
                 );
-            } catch {
-                // Offline or session gone: try again soon, the countdown asks at zero
+            } catch (error) {
+                if (isSessionExpired(error)) {
+                    goToPortal();
+                    return;
+                }
+                // Offline: try again, less and less often; the countdown asks at zero
                 writeShared({reportedInput: 0});
-                trailingTimer = browser.setTimeout(sendHeartbeat, HEARTBEAT_RETRY_MS);
+                heartbeatFailures++;
+                if (!leaving) {
+                    trailingTimer = browser.setTimeout(
+                        sendHeartbeat,
+                        retryDelay(heartbeatFailures, HEARTBEAT_RETRY_MS)
+                    );
+                }
                 return;
             }
+            heartbeatFailures = 0;
             applyStatus(status);
             if (leaving) {
                 return;
             }
-            if (covers(status, inputAt)) {
+            if (coversInput(status, inputAt, offset)) {
                 coveredInput = Math.max(coveredInput, inputAt);
             } else {
                 // Throttled by the server (another tab reported just before, clock
@@ -224,7 +329,7 @@ export const switchCountdownService = {
                 writeShared({reportedInput: 0});
                 trailingTimer = browser.setTimeout(
                     sendHeartbeat,
-                    Math.max(1000, nextAcceptedAt(status) - Date.now())
+                    Math.max(1000, nextReportAt(status, offset) - Date.now())
                 );
             }
         }
@@ -256,22 +361,56 @@ export const switchCountdownService = {
             }
             return sendHeartbeat({force: true});
         }
+        /**
+         * Saves the open forms while still internal: what is being typed first, then
+         * Odoo's own save of uncommitted changes (which shows what is invalid).
+         */
+        async function saveBeforeEnd({timeoutMs = SAVE_TIMEOUT_MS} = {}) {
+            const typed = [];
+            env.bus.trigger(COMMIT_FORMS, typed);
+            let timer = null;
+            const timeout = new Promise((resolve) => {
+                if (timeoutMs) {
+                    timer = browser.setTimeout(() => resolve(false), timeoutMs);
+                }
+            });
+            const save = (async () => {
+                await Promise.all(typed);
+                return clearUncommittedChanges(env);
+            })();
+            try {
+                return await Promise.race([save, timeout]);
+            } catch {
+                // Odoo showed why (a dialog, a notification); named after the revert
+                return false;
+            } finally {
+                browser.clearTimeout(timer);
+            }
+        }
         async function backToPortal() {
+            if (leaving) {
+                return;
+            }
+            // As when leaving a form: unsaved changes are saved, invalid ones keep the
+            // user here with Odoo's explanation
+            if (!(await saveBeforeEnd({timeoutMs: 0}))) {
+                return;
+            }
             leaving = true;
+            stop();
             hideWarning();
             const result = await rpc("/user_dynamic_management/back_to_portal", {});
             state.active = false;
             writeShared({reverted: true});
             browser.location.assign((result && result.redirect) || "/my");
         }
-        function showWarning() {
-            if (closeWarning) {
+        function showWarning(kind) {
+            if (kind === shownWarning) {
                 return;
             }
-            const endBinding =
-                state.endRemaining !== null &&
-                (state.remaining === null || state.endRemaining <= state.remaining);
-            if (endBinding) {
+            hideWarning();
+            shownWarning = kind;
+            if (kind === "end") {
                 closeWarning = notification.add(
                     _t(
                         "Your internal access ends at %s. Save your work.",
@@ -281,6 +420,7 @@ export const switchCountdownService = {
                         title: _t("Internal access ends soon"),
                         type: "warning",
                         sticky: true,
+                        className: "o_udm_end_warning",
                     }
                 );
                 return;
@@ -303,37 +443,34 @@ export const switchCountdownService = {
             );
         }
         function update() {
-            const [left, endLeft] = computeRemaining();
+            if (leaving) {
+                return;
+            }
+            const {idleLeft, endLeft, left} = computeRemaining();
             state.remaining = left;
             state.endRemaining = endLeft;
-            const warnIdle = left !== null && left <= warningThreshold();
-            const warnEnd = endLeft !== null && endLeft <= WARNING_MS;
-            state.warning = !leaving && (warnIdle || warnEnd);
-            if (state.warning) {
-                showWarning();
+            const kind = warningKind({idleLeft, endLeft, idleMs: state.idleMs});
+            state.warning = Boolean(kind);
+            if (kind) {
+                showWarning(kind);
             } else {
                 hideWarning();
             }
-            const zero = left === 0 || endLeft === 0;
-            if (zero && !leaving && Date.now() >= nextCheck) {
-                nextCheck = Date.now() + CHECK_RETRY_MS;
+            if (isSaveDue(left)) {
+                if (!saveStarted) {
+                    saveStarted = true;
+                    saveBeforeEnd();
+                }
+            } else if (left !== 0) {
+                // Activity moved the end away: save again when it comes closer
+                saveStarted = false;
+            }
+            if (left === 0 && Date.now() >= nextCheck) {
+                nextCheck = Date.now() + retryDelay(1);
                 check();
             }
         }
-        const service = {
-            state,
-            display: () =>
-                state.remaining === null ? "" : formatCountdown(state.remaining),
-            endDisplay: () => endDisplay(),
-            stayInternal: () => stayInternal(),
-            backToPortal: () => backToPortal(),
-            onReverted: (payload) => onReverted(payload),
-        };
-        if (!state.active) {
-            return service;
-        }
-
-        browser.addEventListener("storage", ({key}) => {
+        function onStorage({key}) {
             if (key !== STORAGE_KEY) {
                 return;
             }
@@ -345,16 +482,44 @@ export const switchCountdownService = {
                 state.deadline = shared.deadline;
                 const status = {active: true, deadline: state.deadline};
                 status.idle_seconds = state.idleMs / 1000;
-                if (covers(status, lastInput)) {
+                if (coversInput(status, lastInput, offset)) {
                     coveredInput = lastInput;
                 }
             }
-        });
-        presence.bus.addEventListener("presence", onActivity);
+        }
+        function onReconnecting({detail}) {
+            // The session ended (logged out in another tab): the server says so
+            if (detail && detail.closeCode === WEBSOCKET_SESSION_EXPIRED) {
+                check();
+            }
+        }
+        const service = {
+            state,
+            endDisplay: () => endDisplay(),
+            stayInternal: () => stayInternal(),
+            backToPortal: () => backToPortal(),
+            onReverted: (payload) => onReverted(payload),
+            onSessionExpired: () => onSessionExpired(),
+            get stopped() {
+                return stopped;
+            },
+        };
+        if (!state.active) {
+            return service;
+        }
+
+        for (const [target, type, listener] of [
+            [browser, "storage", onStorage],
+            [presence.bus, "presence", onActivity],
+            [bus_service, "reconnecting", onReconnecting],
+        ]) {
+            target.addEventListener(type, listener);
+            listeners.push(() => target.removeEventListener(type, listener));
+        }
         bus_service.subscribe(BUS_REVERTED, onReverted);
         bus_service.start();
-        browser.setInterval(update, TICK_MS);
-        if (covers(info, loadedAt)) {
+        tickTimer = browser.setInterval(update, TICK_MS);
+        if (coversInput(info, loadedAt, offset)) {
             // The page just opened by the switch (or a report): nothing to report
             coveredInput = loadedAt;
         } else {
@@ -365,4 +530,26 @@ export const switchCountdownService = {
     },
 };
 
+/**
+ * An RPC answered "session expired" on the page of a switched user (logged out in
+ * another tab, or the switch ended): the page goes to the portal once instead of
+ * showing Odoo's "Session Expired" dialog for each request.
+ */
+export function switchSessionExpiredHandler(env, error, originalError) {
+    if (!(error instanceof UncaughtPromiseError) || !isSessionExpired(originalError)) {
+        return false;
+    }
+    const service = env.services.user_dynamic_management;
+    if (!service || !service.onSessionExpired()) {
+        return false;
+    }
+    error.unhandledRejectionEvent.preventDefault();
+    return true;
+}
+
 registry.category("services").add("user_dynamic_management", switchCountdownService);
+registry
+    .category("error_handlers")
+    .add("user_dynamic_management.session_expired", switchSessionExpiredHandler, {
+        sequence: 90,
+    });
