@@ -38,9 +38,9 @@ export class SwitchCountdown extends Component {
         return splitPattern(_t("%s left"));
     }
 
-    /** After the time left: "· ends 11:40" (the absolute end). */
+    /** After the time left: " · ends 11:40" (the absolute end). */
     get endText() {
-        return `· ${_t("ends %s", this.switchService.endDisplay())}`;
+        return ` · ${_t("ends %s", this.switchService.endDisplay())}`;
     }
 
     /** Lines of the dropdown: whole sentences, for every language's word order. */
