@@ -38,7 +38,10 @@ export class SwitchCountdown extends Component {
         return splitPattern(_t("%s left"));
     }
 
-    /** After the time left: " · ends 11:40" (the absolute end). */
+    /**
+     * After the time left: " · ends 11:40" (the absolute end). The space is for the
+     * text as read; on screen the flex layout drops it and the margin replaces it.
+     */
     get endText() {
         return ` · ${_t("ends %s", this.switchService.endDisplay())}`;
     }
