@@ -34,6 +34,8 @@ PASSWORD_MAX_LENGTH = 4096
 DURATION_MAX = 2**31 - 1
 USER_AGENT_MAX_LENGTH = 512
 DURATION_RE = re.compile(r"[+-]?[0-9]+")
+# the durations offered on the card (minutes), up to the policy's maximum
+DURATION_STEPS = (15, 30, 60, 120, 240, 480)
 
 
 class UserDynamicManagementPortal(CustomerPortal):
@@ -127,6 +129,8 @@ class UserDynamicManagementPortal(CustomerPortal):
                 "Internal access lasts %(minutes)s min at most.",
                 minutes=max_duration,
             ),
+            "durations": self._udm_card_durations(max_duration),
+            "apps": self._udm_card_apps(template),
             "quota": quota,
             "quota_full": bool(next_at),
             "quota_next_at": _epoch_ms(next_at),
@@ -134,6 +138,77 @@ class UserDynamicManagementPortal(CustomerPortal):
             "quota_free": _("You can switch now."),
             "seats": self._udm_card_seats(Switch, user, now),
         }
+
+    def _udm_card_durations(self, max_duration):
+        """The durations the card offers (minutes, "0": no limit), as [{"value",
+        "label", "selected"}]: the steps up to the policy's maximum `max_duration`,
+        which is the default; with no maximum, every step and "No limit" (the
+        default)."""
+        if max_duration:
+            choices = [step for step in DURATION_STEPS if step < max_duration]
+            choices.append(max_duration)
+        else:
+            choices = [*DURATION_STEPS, 0]
+        return [
+            {
+                # a string: QWeb leaves out an attribute whose value is 0
+                "value": str(minutes),
+                "label": self._udm_duration_label(minutes),
+                "selected": minutes == choices[-1],
+            }
+            for minutes in choices
+        ]
+
+    @staticmethod
+    def _udm_duration_label(minutes):
+        """ "15 min", "1 h", "1 h 30 min"; "No limit" for 0."""
+        if not minutes:
+            return _("No limit")
+        hours, minutes = divmod(minutes, 60)
+        if not hours:
+            return _("%(minutes)s min", minutes=minutes)
+        if not minutes:
+            return _("%(hours)s h", hours=hours)
+        return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+
+    def _udm_card_apps(self, template):
+        """The card's preview of the apps `template` opens ("With template X you
+        will use: Discuss, Contacts."), or False."""
+        names = self._udm_template_apps(template) if template else []
+        return bool(names) and _(
+            "With template %(template)s you will use: %(apps)s.",
+            template=template.name,
+            apps=", ".join(names),
+        )
+
+    def _udm_template_apps(self, template):
+        """Names of the apps (root menus with an icon) that the groups of `template`
+        open, in the reader's language. Computed in sudo once per request and
+        template."""
+        cache = getattr(request, "udm_template_apps", None)
+        if cache is None:
+            cache = request.udm_template_apps = {}
+        if template.id not in cache:
+            cache[template.id] = self._udm_compute_template_apps(template.sudo())
+        return cache[template.id]
+
+    @staticmethod
+    def _udm_compute_template_apps(template):
+        """See _udm_template_apps: a root menu with a `web_icon` is listed when it has
+        no groups or one of the template's groups (implied ones included; the
+        technical features group is left out, as Odoo does outside debug mode)."""
+        env = template.env
+        groups = template.groups_id | template.groups_id.trans_implied_ids
+        groups -= env.ref("base.group_no_one")
+        menus = (
+            env["ir.ui.menu"]
+            .sudo()
+            .with_context(**{"ir.ui.menu.full_list": True})
+            .search([("parent_id", "=", False), ("web_icon", "!=", False)])
+        )
+        return menus.filtered(
+            lambda menu: not menu.groups_id or menu.groups_id & groups
+        ).mapped("name")
 
     @staticmethod
     def _udm_card_seats(Switch, user, now):
@@ -260,17 +335,19 @@ class UserDynamicManagementPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def switch_to_internal(self, password=None, **kw):
+    def switch_to_internal(self, password=None, duration=None, **kw):
         """Switch the logged-in portal user to internal. POST only, CSRF-checked by the
-        route.
+        route. `duration`: the minutes chosen on the card (none: the policy's
+        maximum), checked by the switch.
 
         No user id is ever read from the request: only the session's user can be
-        switched.
+        switched. A refusal is logged (portal.internal.switch.refusal).
         """
         user = request.env.user
         values = {}
         try:
             values = self._udm_clean_inputs(password=password, reason=kw.get("reason"))
+            duration = self._udm_clean_switch_duration(duration)
             # every refusal rolls back whatever was done before it
             with request.env.cr.savepoint():
                 if self._udm_confirm_password():
@@ -281,6 +358,7 @@ class UserDynamicManagementPortal(CustomerPortal):
                         request.httprequest.user_agent.string
                     ),
                     reason_text=values["reason"],
+                    duration=duration,
                 )
         except AccessDenied:
             _logger.info(
@@ -293,11 +371,13 @@ class UserDynamicManagementPortal(CustomerPortal):
         except (UserError, ValidationError) as error:
             # (a double submit is no error: the switch is idempotent)
             _logger.info("Switch to internal refused for %s: %s", user.login, error)
+            # after the rollback of the refused switch, so that the e-mail and the
+            # log stay
             if isinstance(error, UdmLimitReached):
-                # after the rollback of the refused switch, so that the e-mail stays
                 request.env["portal.internal.switch"].sudo()._udm_notify_refused(
                     user, str(error.args[0])
                 )
+            request.env["portal.internal.switch.refusal"]._udm_record(user, error)
             return self._udm_back_to_my(
                 str(error.args[0]), reason=values.get("reason") or ""
             )
@@ -367,6 +447,26 @@ class UserDynamicManagementPortal(CustomerPortal):
             raise UserError(
                 _("The wanted duration is too long (0 asks for as long as allowed).")
             )
+        return int(text)
+
+    @staticmethod
+    def _udm_clean_switch_duration(duration):
+        """The duration chosen on the card, as minutes (an int), or None when the
+        form sent none. Raises UserError unless it is a whole number; its range
+        (1 to the policy's maximum) is checked by the switch
+        (portal.internal.switch._udm_open)."""
+        if duration is None:
+            return None
+        if not isinstance(duration, str):
+            raise UserError(_("The form could not be read: please send it again."))
+        text = duration.strip()
+        if not DURATION_RE.fullmatch(text):
+            raise UserError(_("The duration must be a whole number of minutes."))
+        digits = text.lstrip("+-").lstrip("0")
+        # the length first: int() of thousands of digits is slow; beyond DURATION_MAX
+        # any length is refused alike
+        if len(digits) > len(str(DURATION_MAX)):
+            return -(DURATION_MAX + 1) if text.startswith("-") else DURATION_MAX + 1
         return int(text)
 
     @staticmethod

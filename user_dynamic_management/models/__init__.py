@@ -6,6 +6,8 @@ from . import portal_internal_switch
 from . import portal_internal_switch_fairness
 from . import portal_internal_switch_foothold
 from . import portal_internal_switch_quota
+from . import portal_internal_switch_refusal
+from . import portal_internal_switch_report
 from . import portal_internal_switch_request
 from . import portal_internal_switch_token
 from . import res_groups

@@ -382,18 +382,26 @@ class PortalInternalSwitch(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _udm_open(self, user, ip_address=None, user_agent=None, reason_text=None):
+    def _udm_open(
+        self, user, ip_address=None, user_agent=None, reason_text=None, duration=None
+    ):
         """Switch the portal user `user` to internal, in the current transaction;
         return the switch.
 
+        `duration`: the minutes the user chose (1 to the policy's maximum duration; 0,
+        no limit, only when the policy has none); None: the policy's maximum.
+
         Idempotent: for a user already switched (a double submit, two tabs) the open
         switch is returned and nothing changes. Raises UserError/ValidationError (and
-        changes nothing) when refused. Callers are responsible for having authenticated
-        the user: this only ever runs for the logged-in user (see controllers).
+        changes nothing) when refused, its kind told for the log of refusals (see
+        portal.internal.switch.refusal._udm_kind). Callers are responsible for having
+        authenticated the user: this only ever runs for the logged-in user (see
+        controllers).
         """
         user = user.sudo()
         user.ensure_one()
         Switch = self.sudo()
+        Refusal = self.env["portal.internal.switch.refusal"]
         # Lock first: it serialises every limited switch of the database, so the quota
         # and seat counts below cannot be raced by another worker.
         Switch._udm_quota_lock()
@@ -406,25 +414,50 @@ class PortalInternalSwitch(models.Model):
         current = Switch._udm_active_for_user(user.id)
         if current:
             return current
-        user._udm_check_switch_allowed()
-        template = user._access_right_template_effective()
-        if not template:
-            raise UserError(_("No access right template applies to you."))
+        with Refusal._udm_kind("not_allowed"):
+            user._udm_check_switch_allowed()
+            template = user._access_right_template_effective()
+            if not template:
+                raise UserError(_("No access right template applies to you."))
         # group definitions may have changed since the template was saved: validate at
         # every switch
         template._access_right_template_validate()
-        full_request = Switch._udm_check_request(user, template, reason_text)
+        policy = user._udm_policy(template)
+        max_duration = policy["max_duration"]
+        if duration is not None:
+            # 0 (no limit) only without a maximum
+            if duration < (1 if max_duration else 0):
+                raise UserError(_("The duration must be at least 1 minute."))
+            if max_duration and duration > max_duration:
+                raise UserError(
+                    _(
+                        "Internal access lasts %(minutes)s min at most: choose a "
+                        "shorter duration.",
+                        minutes=max_duration,
+                    )
+                )
+            # max_duration is a PostgreSQL integer
+            if duration > 2**31 - 1:
+                raise UserError(_("The duration is too long."))
+        with Refusal._udm_kind("approval" if policy["approval"] else "other"):
+            full_request = Switch._udm_check_request(user, template, reason_text)
         reason_text = (reason_text or "").strip() or full_request.reason_text
         now = fields.Datetime.now()
         # quota and seats are checked at switch time, approval or not
-        Switch._udm_check_quota(now, user)
-        Switch._udm_check_seats(now, user)
+        with Refusal._udm_kind("quota"):
+            Switch._udm_check_quota(now, user)
+        with Refusal._udm_kind("seats"):
+            Switch._udm_check_seats(now, user)
         snapshot = user.groups_id
         new_groups = user._udm_internal_groups(template)
         values = user._udm_switch_values(
             template, snapshot, now, ip_address, user_agent
         )
         values["reason_text"] = reason_text or False
+        if duration:
+            # the user's choice, within the policy's maximum (checked above)
+            values["max_duration"] = duration
+            values["end_deadline"] = now + timedelta(minutes=duration)
         if full_request.duration and (
             not values["max_duration"] or full_request.duration < values["max_duration"]
         ):

@@ -21,3 +21,4 @@ from . import test_portal_card
 from . import test_fairness
 from . import test_windows
 from . import test_countdown_tour
+from . import test_timebox
