@@ -5,14 +5,14 @@ from . import ir_websocket
 from . import portal_internal_switch
 from . import portal_internal_switch_fairness
 from . import portal_internal_switch_foothold
+from . import portal_internal_switch_grant
 from . import portal_internal_switch_quota
 from . import portal_internal_switch_refusal
 from . import portal_internal_switch_report
 from . import portal_internal_switch_request
 from . import portal_internal_switch_token
+from . import portal_internal_switch_window
 from . import res_groups
 from . import res_config_settings
 from . import res_partner
 from . import res_users
-from . import portal_internal_switch_grant
-from . import portal_internal_switch_window

@@ -11,8 +11,8 @@ from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.modules.registry import Registry
 from odoo.fields import Command
+from odoo.modules.registry import Registry
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
@@ -66,6 +66,7 @@ OWN_WRITE_CONTEXT = {CTX_OWN_WRITE: OWN_WRITE}
 def is_own_write(env):
     """Whether `env` is the addon's own trusted write (see _OwnWriteMarker)."""
     return env.context.get(CTX_OWN_WRITE) is OWN_WRITE
+
 
 REASONS = [
     ("idle", "Idle"),
@@ -1285,7 +1286,9 @@ class _WakeUpTimers:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["portal.internal.switch"]._udm_trigger_revert_job()
         except Exception:  # a timer thread has no caller to report to
-            _logger.warning("Could not wake the revert job of %s", dbname, exc_info=True)
+            _logger.warning(
+                "Could not wake the revert job of %s", dbname, exc_info=True
+            )
 
 
 _wake_up_timers = _WakeUpTimers()

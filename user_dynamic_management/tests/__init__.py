@@ -18,7 +18,7 @@ from . import test_i18n
 from . import test_footholds
 from . import test_approvers
 from . import test_portal_card
-from . import test_fairness
-from . import test_windows
 from . import test_countdown_tour
+from . import test_fairness
 from . import test_timebox
+from . import test_windows
