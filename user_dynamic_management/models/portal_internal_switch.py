@@ -455,8 +455,11 @@ class PortalInternalSwitch(models.Model):
             template, snapshot, now, ip_address, user_agent
         )
         values["reason_text"] = reason_text or False
-        if duration:
-            # the user's choice, within the policy's maximum (checked above)
+        if duration and (
+            not values["max_duration"] or duration < values["max_duration"]
+        ):
+            # the user's choice, within the policy's maximum (checked above) and the
+            # end of a window or planned access (already in the values)
             values["max_duration"] = duration
             values["end_deadline"] = now + timedelta(minutes=duration)
         if full_request.duration and (

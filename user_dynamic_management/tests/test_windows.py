@@ -80,3 +80,9 @@ class TestWindows(UdmCommon, TransactionCase):
                     "date_end": "2026-03-07 07:00:00",
                 }
             )
+
+    def test_chosen_duration_never_passes_the_window(self):
+        # Monday 2026-03-02 17:30 in Paris: 30 minutes of window left
+        with freeze_time("2026-03-02 16:30:00"):
+            switch = self.portal_user._udm_switch_to_internal(duration=120)
+        self.assertEqual(switch.end_deadline, datetime(2026, 3, 2, 17, 0))
