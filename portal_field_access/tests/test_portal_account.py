@@ -6,14 +6,14 @@ from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
 
-from .common import STANDARD_RIGHTS, PortalFieldAccessCommon
+from .common import STANDARD_RIGHTS, PortalFieldAccessHttpCommon
 
 VALID_SIRET = "73282932000074"
 REFUSED = "You are not allowed to change"
 
 
 @tagged("post_install", "-at_install")
-class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
+class TestPortalAccountHttp(PortalFieldAccessHttpCommon, HttpCase):
     """/my/account as a portal user, for each field: no right, read, write."""
 
     @classmethod
@@ -38,9 +38,6 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
-    def _grant(self, rights):
-        return self._make_group(rights, users=self.portal)
-
     def _login(self):
         self.authenticate("pfa_portal", "pfa_portal_pwd1")
 
@@ -95,11 +92,6 @@ class TestPortalAccountHttp(PortalFieldAccessCommon, HttpCase):
         self.assertEqual(self._snapshot(), before, "nothing was saved")
         self._assert_password_is("pfa_portal_pwd1")
         return response
-
-    def _assert_password_is(self, password):
-        self.env["res.users"].with_user(self.portal)._check_credentials(
-            password, {"interactive": True}
-        )
 
     def _assert_saved(self, extra, **stock):
         response = self._post(extra, **stock)

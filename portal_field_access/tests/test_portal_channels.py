@@ -1,6 +1,5 @@
 # Copyright 2026 Portal Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import json
 import xmlrpc.client
 
 from odoo import http
@@ -8,14 +7,13 @@ from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import PortalFieldAccessCommon
+from .common import PASSWORD, PortalFieldAccessHttpCommon
 
-PASSWORD = "pfa_portal_pwd1"
 REFUSED = "You are not allowed to change"
 
 
 @tagged("post_install", "-at_install")
-class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
+class TestPortalChannels(PortalFieldAccessHttpCommon, HttpCase):
     """One rule on every channel: My Account, /my/security, JSON-RPC, XML-RPC.
 
     Every request is made as the portal user (the lowest-privileged user who
@@ -45,9 +43,6 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
-    def _grant(self, rights):
-        return self._make_group(rights, users=self.portal)
-
     def _snapshot(self):
         self.env.invalidate_all()
         partner = self.portal.partner_id
@@ -62,32 +57,6 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
             "city": partner.city,
             "street2": partner.street2,
         }
-
-    def _assert_password_is(self, password):
-        self.env["res.users"].with_user(self.portal)._check_credentials(
-            password, {"interactive": True}
-        )
-
-    def _jsonrpc(self, model, method, *args):
-        """call_kw as the web client does, in the logged-in session."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
-    def _xmlrpc(self, model, method, *args):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, self.portal.id, PASSWORD, model, method, list(args)
-        )
 
     def _assert_refused_everywhere(self, model, method, args, message=REFUSED):
         """The same call is refused over JSON-RPC and XML-RPC, changing nothing."""
@@ -110,20 +79,6 @@ class TestPortalChannels(PortalFieldAccessCommon, HttpCase):
         self.assertIn(message, fault.exception.faultString)
         self.assertEqual(self._snapshot(), before)
         self._assert_password_is(PASSWORD)
-
-    def _account_post(self, data):
-        partner = self.portal.partner_id
-        form = {
-            "csrf_token": http.Request.csrf_token(self),
-            "email": partner.email,
-            "phone": partner.phone,
-            "street": partner.street,
-            "city": partner.city,
-            "zipcode": partner.zip,
-            "country_id": str(partner.country_id.id),
-        }
-        form.update(data)
-        return self.url_open("/my/account", data=form, allow_redirects=False)
 
     def _notes(self):
         """Bodies of the audit notes on the contact."""

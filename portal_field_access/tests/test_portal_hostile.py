@@ -1,6 +1,5 @@
 # Copyright 2026 Portal Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import json
 import xmlrpc.client
 
 from odoo import http
@@ -8,9 +7,13 @@ from odoo.exceptions import AccessDenied, AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import PortalFieldAccessCommon
+from .common import (
+    PASSWORD,
+    PortalFieldAccessCommon,
+    PortalFieldAccessHttpCommon,
+    _patch_temporarily_internal,
+)
 
-PASSWORD = "pfa_portal_pwd1"
 REFUSED = "You are not allowed to change"
 RESET_REFUSED = "cannot be reset here"
 UNSAFE = "contains a line break, a control character or a text direction override"
@@ -25,15 +28,8 @@ LOGGERS = (
 )
 
 
-def _patch_temporarily_internal(case, user):
-    """Make ``user`` a portal user temporarily given internal rights (as
-    user_dynamic_management's switch would) for the rest of the test."""
-    Users = type(case.env["res.users"])
-    case.patch(Users, "_is_temporarily_internal", lambda self: self.ids == user.ids)
-
-
 @tagged("post_install", "-at_install")
-class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
+class TestPortalHostile(PortalFieldAccessHttpCommon, HttpCase):
     """What a hostile portal user tries, on every channel: the login page's
     password reset, My Account, /my/security, /web/login, JSON-RPC, XML-RPC.
     Each refusal asserts the message and that no row changed."""
@@ -74,9 +70,6 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
-    def _grant(self, rights, user=None):
-        return self._make_group(rights, users=user or self.portal)
-
     def _rows(self):
         """Every row an attack could change, read from the database."""
         self.env.flush_all()
@@ -102,26 +95,6 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
         self.env.invalidate_all()
         return user.partner_id.sudo().signup_type
 
-    def _jsonrpc(self, model, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
-    def _xmlrpc(self, model, method, *args):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, self.portal.id, PASSWORD, model, method, list(args)
-        )
-
     def _assert_rpc_refused(self, model, method, args, message, over_xmlrpc=True):
         """JSON-RPC (call_kw of the web client) and XML-RPC refuse the call with
         ``message``, and no row changed."""
@@ -138,20 +111,6 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
             self._xmlrpc(model, method, *args)
         self.assertIn(message, fault.exception.faultString)
         self.assertEqual(self._rows(), before)
-
-    def _account_post(self, data):
-        partner = self.portal.partner_id
-        form = {
-            "csrf_token": http.Request.csrf_token(self),
-            "email": partner.email,
-            "phone": partner.phone,
-            "street": partner.street,
-            "city": partner.city,
-            "zipcode": partner.zip,
-            "country_id": str(partner.country_id.id),
-        }
-        form.update(data)
-        return self.url_open("/my/account", data=form, allow_redirects=False)
 
     def _assert_form_refused(self, data, *messages):
         before = self._rows()
@@ -177,11 +136,6 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
         self.assertIn("No e-mail was sent.", response.text)
         self.assertEqual(self._rows(), before, "no signup token, no e-mail")
         self.assertEqual(self.sent, [])
-
-    def _assert_password_is(self, user, password):
-        self.env["res.users"].with_user(user)._check_credentials(
-            password, {"interactive": True}
-        )
 
     # ------------------------------------------------------------------
     # 1. the login page's "Reset password" follows the Password right
@@ -476,7 +430,7 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
             {"login": "jane.long", "login_password": LONG},
             "current password you provided is incorrect",
         )
-        self._assert_password_is(self.portal, PASSWORD)
+        self._assert_password_is(PASSWORD)
 
     def test_long_passwords_on_my_security(self):
         self.authenticate("pfa_portal", PASSWORD)
@@ -496,7 +450,7 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
             self.assertEqual(response.status_code, 200)
             self.assertIn(message, response.text)
             self.assertEqual(self._rows(), before)
-        self._assert_password_is(self.portal, PASSWORD)
+        self._assert_password_is(PASSWORD)
 
     def test_long_password_internal_user(self):
         """Everyone: passlib would raise on it."""
@@ -530,7 +484,7 @@ class TestPortalHostile(PortalFieldAccessCommon, HttpCase):
             "res.users", "change_password", [PASSWORD, LONG], "Password is too long"
         )
         with self.assertRaises(AccessDenied):
-            self._assert_password_is(self.portal, LONG)
+            self._assert_password_is(LONG)
 
 
 @tagged("post_install", "-at_install")
