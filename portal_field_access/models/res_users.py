@@ -1,5 +1,6 @@
 # Copyright 2026 Portal Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
 import logging
 import unicodedata
 
@@ -31,6 +32,22 @@ PASSWORD_MAX_LENGTH = 4096
 BIDI_CONTROLS = frozenset(
     chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 )
+# Context key under which My Account hands Odoo's change_password the password
+# change it authorised (a PasswordChangeAuthorised).
+CTX_PASSWORD_AUTHORISED = "portal_field_access_password_authorised"
+
+
+@dataclasses.dataclass(frozen=True)
+class PasswordChangeAuthorised:
+    """A password change My Account checked in this request: the right, the
+    current password, the new one. Odoo's change_password, given it in its
+    context, checks none of them again. It is an object, which no RPC caller
+    can send (JSON and XML-RPC carry none): the checks cannot be skipped from
+    outside."""
+
+    user_id: int
+    old_password: str = dataclasses.field(repr=False)
+    new_password: str = dataclasses.field(repr=False)
 
 
 class ResUsers(models.Model):
@@ -64,6 +81,10 @@ class ResUsers(models.Model):
         return res
 
     def _check_credentials(self, password, env):
+        authorised = self._pfa_authorised_password_change()
+        if authorised and password == authorised.old_password:
+            # My Account verified it in this request, before changing it
+            return
         # no password longer than passlib accepts was ever set: refuse it as a
         # wrong password (login page, current password of My Account and
         # /my/security) before passlib raises on it
@@ -75,7 +96,8 @@ class ResUsers(models.Model):
         # change_password (JSON-RPC, XML-RPC, /my/security, My Account) and the
         # backend wizard all end here, as sudo: check who changes whose password
         own = self.env.user._pfa_governed() and self.id == self.env.uid
-        if own:
+        authorised = self._pfa_authorised_password_change()
+        if own and not (authorised and authorised.new_password == new_passwd):
             field = MANAGED_FIELDS_BY_KEY["password"]
             self._pfa_check_changes([(field, None, None)])
             self._pfa_clean(field, new_passwd)
@@ -91,6 +113,17 @@ class ResUsers(models.Model):
         if own:
             self._pfa_log_changes([(MANAGED_FIELDS_BY_KEY["password"], None, None)])
         return res
+
+    def _pfa_authorised_password_change(self):
+        """The password change My Account authorised for the current user in
+        this request (``PasswordChangeAuthorised``), or None."""
+        authorised = self.env.context.get(CTX_PASSWORD_AUTHORISED)
+        if (
+            isinstance(authorised, PasswordChangeAuthorised)
+            and authorised.user_id == self.env.uid
+        ):
+            return authorised
+        return None
 
     def reset_password(self, login):
         # the login page's "Reset password" (auth_signup), called as sudo:
@@ -147,12 +180,18 @@ class ResUsers(models.Model):
         self.ensure_one()
         return self.env["portal.access.group"]._get_field_access(self)
 
-    def _pfa_account_access(self):
+    def _pfa_account_access(self, can_edit_vat=None):
         """Rights as My Account applies them: stock Odoo's own lock on the
-        company name, VAT and country (documents issued) still holds."""
+        company name, VAT and country (documents issued) still holds.
+        ``can_edit_vat``: the contact's ``can_edit_vat()`` when the caller has
+        it already (a search when sale or account is installed)."""
         self.ensure_one()
         access = self._portal_field_access()
-        if access and not self.partner_id.can_edit_vat():
+        if not access:
+            return access
+        if can_edit_vat is None:
+            can_edit_vat = self.partner_id.can_edit_vat()
+        if not can_edit_vat:
             for key in VAT_LOCKED_FIELDS:
                 if access.get(key) == "write":
                     access[key] = "read"
@@ -528,20 +567,24 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
     # My Account rows
     # ------------------------------------------------------------------
-    def _pfa_account_rows(self, submitted=None, countries=None, states=None):
+    def _pfa_account_rows(
+        self, submitted=None, countries=None, states=None, access=None
+    ):
         """Rows of My Account for this user, in the order of the table.
 
         Each row: key, label, right ('read'/'write'), name (POST key), widget,
         value (input value), display (read-only text), optional, options.
         ``submitted`` is the refused POST, whose values are shown again.
         ``countries``/``states`` are the records the stock controller already
-        searched for its selects (searched here when not given).
+        searched for its selects (searched here when not given). ``access``:
+        the user's ``_pfa_account_access()`` when the caller has it already.
         Empty for a user nobody manages (internal users get the stock form).
         """
         self.ensure_one()
-        if not self._pfa_governed():
-            return []
-        access = self._pfa_account_access()
+        if access is None:
+            if not self._pfa_governed():
+                return []
+            access = self._pfa_account_access()
         labels = self._pfa_labels()
         rows = []
         for field in MANAGED_FIELDS:
