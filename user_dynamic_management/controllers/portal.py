@@ -68,6 +68,8 @@ class UserDynamicManagementPortal(CustomerPortal):
             # kept for templates that inherit the card
             "udm_can_switch": bool(card and card["state"] == "portal"),
             "udm_confirm_password": self._udm_confirm_password(),
+            "udm_ask_totp": not user._is_public() and user._udm_second_factor_required(),
+            "udm_has_totp": not user._is_public() and user._udm_has_totp(),
             "udm_messages": messages,
             # after a refused switch: the reason typed comes back, the password field
             # (empty) gets the focus
@@ -350,8 +352,13 @@ class UserDynamicManagementPortal(CustomerPortal):
             duration = self._udm_clean_switch_duration(duration)
             # every refusal rolls back whatever was done before it
             with request.env.cr.savepoint():
+                auth_method = "session"
                 if self._udm_confirm_password():
                     self._udm_check_password(user, values["password"])
+                    auth_method = "password"
+                if user._udm_second_factor_required():
+                    user._udm_check_second_factor(kw.get("totp_code"))
+                    auth_method = "password_totp" if auth_method == "password" else "totp"
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
                     user_agent=self._udm_clean_user_agent(
@@ -359,6 +366,7 @@ class UserDynamicManagementPortal(CustomerPortal):
                     ),
                     reason_text=values["reason"],
                     duration=duration,
+                    auth_method=auth_method,
                 )
         except AccessDenied:
             _logger.info(

@@ -22,6 +22,7 @@ _logger = logging.getLogger(__name__)
 PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
+PARAM_REQUIRE_TOTP = "user_dynamic_management.require_totp"
 PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
 PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
 PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
@@ -226,6 +227,17 @@ class PortalInternalSwitch(models.Model):
         help="API keys and other credentials created during the switch, removed at the "
         "revert.",
     )
+    auth_method = fields.Selection(
+        selection=[
+            ("session", "Logged-in session"),
+            ("password", "Password"),
+            ("totp", "Two-factor code"),
+            ("password_totp", "Password and two-factor code"),
+        ],
+        string="Confirmed With",
+        readonly=True,
+        help="How the user confirmed who they were when they switched.",
+    )
     ip_address = fields.Char(string="IP Address", readonly=True)
     user_agent = fields.Char(readonly=True)
     notice_shown = fields.Boolean(
@@ -384,7 +396,13 @@ class PortalInternalSwitch(models.Model):
 
     @api.model
     def _udm_open(
-        self, user, ip_address=None, user_agent=None, reason_text=None, duration=None
+        self,
+        user,
+        ip_address=None,
+        user_agent=None,
+        reason_text=None,
+        duration=None,
+        auth_method=None,
     ):
         """Switch the portal user `user` to internal, in the current transaction;
         return the switch.
@@ -455,6 +473,7 @@ class PortalInternalSwitch(models.Model):
             template, snapshot, now, ip_address, user_agent
         )
         values["reason_text"] = reason_text or False
+        values["auth_method"] = auth_method or "session"
         if duration and (
             not values["max_duration"] or duration < values["max_duration"]
         ):

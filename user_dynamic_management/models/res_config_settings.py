@@ -6,6 +6,7 @@ from odoo.fields import Command
 
 from .portal_internal_switch import (
     PARAM_CONFIRM_PASSWORD,
+    PARAM_REQUIRE_TOTP,
     PARAM_MAX,
     PARAM_MAX_SEATS,
     PARAM_NOTIFY_MANAGERS,
@@ -35,6 +36,13 @@ class ResConfigSettings(models.TransientModel):
         string="Time limit",
         config_parameter=PARAM_TIME_LIMIT,
         help="Length in minutes of the sliding window of 'Max Portal User Can Login'.",
+    )
+    udm_require_totp = fields.Boolean(
+        string="Require two-factor authentication to switch",
+        config_parameter=PARAM_REQUIRE_TOTP,
+        help="Portal users with two-factor authentication type their code to switch; "
+        "those without it are told to enable it on their Security page and cannot "
+        "switch.",
     )
     udm_confirm_password = fields.Boolean(
         string="Confirm switch with password",

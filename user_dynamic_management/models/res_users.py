@@ -8,14 +8,18 @@ from datetime import timedelta
 from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import is_reified_group
 
-from .portal_internal_switch import OWN_WRITE_CONTEXT, is_own_write
+from .portal_internal_switch import (
+    OWN_WRITE_CONTEXT,
+    PARAM_REQUIRE_TOTP,
+    is_own_write,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -642,6 +646,48 @@ class ResUsers(models.Model):
                 template=template.sudo().name,
             )
         )
+
+    def _udm_second_factor_required(self):
+        """Whether Settings ask for a two-factor code at the switch."""
+        return (
+            self.env["portal.internal.switch"]._udm_get_param(PARAM_REQUIRE_TOTP, "False")
+            == "True"
+        )
+
+    def _udm_has_totp(self):
+        """Whether this user has two-factor authentication (auth_totp) enabled."""
+        self.ensure_one()
+        user = self.sudo()
+        return "totp_enabled" in user._fields and user.totp_enabled
+
+    def _udm_check_second_factor(self, code):
+        """Check the two-factor code this user typed to switch, with Odoo's own TOTP
+        check and its login rate limit; raise UserError when it is missing or wrong,
+        or when the user has no two-factor authentication to ask for."""
+        self.ensure_one()
+        if not self._udm_has_totp():
+            raise UserError(
+                _(
+                    "Switching needs two-factor authentication: enable it on your "
+                    "Security page (My Account > Security), then switch."
+                )
+            )
+        code = "".join((code or "").split())
+        if not code.isdigit() or len(code) > 10:
+            raise UserError(
+                _("Please type the 6-digit code of your authenticator app.")
+            )
+        user = self.sudo()
+        try:
+            with user._assert_can_auth(user=user.id):
+                user._totp_check(int(code))
+        except AccessDenied as denied:
+            # Odoo's words: a wrong code, or too many attempts ("please wait")
+            raise UserError(
+                str(denied.args[0])
+                if denied.args and denied.args[0] != "Access Denied"
+                else _("Verification failed, please double-check the 6-digit code.")
+            ) from denied
 
     def _udm_access_ends(self, template, now):
         """When a switch opened at `now` must end at the latest because of its window

@@ -22,3 +22,4 @@ from . import test_countdown_tour
 from . import test_fairness
 from . import test_timebox
 from . import test_windows
+from . import test_second_factor
