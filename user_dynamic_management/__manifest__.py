@@ -20,6 +20,7 @@
     ],
     "depends": ["base_setup", "bus", "mail", "portal", "access_right_template"],
     "data": [
+        "security/res_groups.xml",
         "security/ir.model.access.csv",
         "security/portal_internal_switch_request_security.xml",
         "data/ir_config_parameter_data.xml",

@@ -54,6 +54,21 @@ class TestNotify(UdmNotifyCommon, TransactionCase):
         self.portal_user._udm_revert("logout")
         self.assertFalse(self._mails(self.manager.partner_id))
 
+    def test_each_recipient_reads_their_own_timezone(self):
+        """One e-mail per language and timezone: the manager in Paris reads Paris
+        time, named, whatever the switching user's timezone."""
+        self.ICP.set_param(PARAM_NOTIFY_MANAGERS, "True")
+        self.ICP.set_param(PARAM_NOTIFY_USER, "True")
+        self.manager.tz = "Europe/Paris"
+        self.portal_user.tz = "America/New_York"
+        self.portal_user._udm_switch_to_internal()
+        manager_mail = self._mails(self.manager.partner_id)
+        user_mail = self._mails(self.portal_user.partner_id)
+        self.assertEqual(len(manager_mail), 1)
+        self.assertNotEqual(manager_mail, user_mail)
+        self.assertIn("(Europe/Paris)", manager_mail.body_html)
+        self.assertIn("(America/New_York)", user_mail.body_html)
+
     def test_switch_revert_and_refusal_mails(self):
         self.ICP.set_param(PARAM_NOTIFY_MANAGERS, "True")
         self.portal_user._udm_switch_to_internal()
