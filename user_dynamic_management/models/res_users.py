@@ -244,6 +244,18 @@ class ResUsers(models.Model):
         action["context"] = {"search_default_group_state": 1}
         return action
 
+    def action_create_access_right_template(self):
+        # the groups of a portal user switched to internal are temporary
+        if self._udm_switched():
+            raise UserError(
+                _(
+                    "%s is a portal user switched to internal for a while: their "
+                    "groups are temporary. Create the template from an internal user.",
+                    self.name,
+                )
+            )
+        return super().action_create_access_right_template()
+
     def _udm_admin_active_switch(self):
         """The open switch of this user, for an Access Rights administrator's button."""
         self.ensure_one()

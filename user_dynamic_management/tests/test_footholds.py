@@ -14,6 +14,7 @@ import requests
 from freezegun import freeze_time
 
 from odoo import fields, http
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, mute_logger
@@ -412,3 +413,15 @@ class TestRevokePortalWhileSwitched(FootholdCommon, HttpCase):
         self.assertEqual(switch.reason, "admin")
         self.assertFalse(self.portal_user.active)
         self.assertNotIn(self.group_portal, self.portal_user.groups_id)
+
+    def test_no_template_from_a_switched_user(self):
+        self.portal_user._udm_switch_to_internal()
+        count = self.env["res.users"].with_context(active_test=False).search_count([])
+        with self.assertRaisesRegex(UserError, "their groups are temporary"):
+            self.portal_user.with_user(
+                self.admin_user
+            ).action_create_access_right_template()
+        self.assertEqual(
+            self.env["res.users"].with_context(active_test=False).search_count([]),
+            count,
+        )
