@@ -1,6 +1,7 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.web.controllers.home import Home
@@ -33,6 +34,36 @@ class UserDynamicManagement(http.Controller):
         """State of the caller's switch, asked when the countdown reaches zero."""
         Switch = request.env["portal.internal.switch"].sudo()
         return Switch._udm_active_for_user(request.env.uid)._udm_status()
+
+    @http.route(
+        "/user_dynamic_management/extend", type="json", auth="user", methods=["POST"]
+    )
+    def extend(self):
+        """ "Extend by N minutes": the caller extends their own switch by the step of
+        their policy, within its maximum extension.
+
+        Nothing is read from the request. Returns `extended`, `minutes` (added) or
+        `message` (why not, and when the access ends), and `status` (the switch's
+        status, for the countdown to show the new end at once).
+        """
+        uid = request.env.uid
+        Switch = request.env["portal.internal.switch"].sudo()
+        try:
+            # a refusal changes nothing, whatever an override did before raising
+            with request.env.cr.savepoint():
+                minutes = Switch._udm_extend(uid)
+        except UserError as error:
+            request.env.invalidate_all()
+            return {
+                "extended": False,
+                "message": error.args[0],
+                "status": Switch._udm_active_for_user(uid)._udm_status(),
+            }
+        return {
+            "extended": True,
+            "minutes": minutes,
+            "status": Switch._udm_active_for_user(uid)._udm_status(),
+        }
 
     @http.route("/user_dynamic_management/back_to_portal", type="json", auth="user")
     def back_to_portal(self):

@@ -23,3 +23,4 @@ from . import test_fairness
 from . import test_timebox
 from . import test_windows
 from . import test_second_factor
+from . import test_extension

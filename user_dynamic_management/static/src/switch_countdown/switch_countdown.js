@@ -13,9 +13,9 @@ export {formatCountdown} from "./switch_clock";
 
 /**
  * Systray item of a switched user: the time left ("04:15 left · ends 11:40": the
- * countdown, then the absolute end as a time of day), and "Back to portal now". It only
- * renders the state of the "user_dynamic_management" service, which owns the timer and
- * the server calls.
+ * countdown, then the absolute end as a time of day), "Extend by N minutes" when the
+ * policy allows it, and "Back to portal now". It only renders the state of the
+ * "user_dynamic_management" service, which owns the timer and the server calls.
  */
 export class SwitchCountdown extends Component {
     static template = "user_dynamic_management.SwitchCountdown";
@@ -65,10 +65,21 @@ export class SwitchCountdown extends Component {
                 )
             );
         }
+        if (this.state.extensionNote) {
+            lines.push(this.state.extensionNote);
+        }
         if (this.state.templateName) {
             lines.push(_t("Template: %s", this.state.templateName));
         }
         return lines;
+    }
+
+    get extendText() {
+        return _t("Extend by %s minutes", this.state.extensionMinutes);
+    }
+
+    onExtend() {
+        this.switchService.extend();
     }
 
     onBackToPortal() {

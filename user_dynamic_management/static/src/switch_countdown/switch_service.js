@@ -48,7 +48,10 @@ const SAVE_TIMEOUT_MS = SAVE_LEAD_MS - 5000;
  *   or the absolute end if it comes first). The server clock decides: at zero the
  *   client only asks the server, which reverts or answers with the real deadline.
  * - In the last minute a notification offers "Stay internal" (activity), unless the
- *   absolute end comes first: then it only says when access ends.
+ *   absolute end comes first: then it says when access ends and, when the policy
+ *   allows it, offers "Extend by N minutes" (also in the systray's menu). The server
+ *   checks the extension and answers with the new status: the new end shows at once,
+ *   and the other tabs ask the server for it.
  * - Shortly before the end (SAVE_LEAD_MS), while still internal, the open forms save
  *   their changes (Odoo's clearUncommittedChanges). A record that could not be saved
  *   is named after the revert, and the tab waits for the user before leaving it.
@@ -71,6 +74,10 @@ export const switchCountdownService = {
             deadline: (info && info.deadline) || 0, // Server clock, epoch ms
             endDate: (info && info.end_date) || 0, // Server clock, epoch ms
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
+            // Minutes "Extend" adds now (0: not offered), and why none when the
+            // policy has extensions ("")
+            extensionMinutes: (info && info.extension_minutes) || 0,
+            extensionNote: (info && info.extension_note) || "",
             remaining: null, // Ms before the switch ends, null without any deadline
             endRemaining: null, // Ms before the absolute end, null without one
             warning: false,
@@ -87,6 +94,9 @@ export const switchCountdownService = {
         let nextCheck = 0;
         let checking = false;
         let checkFailures = 0;
+        let extending = false;
+        // The server's time of the last extension's answer
+        let extendedAt = 0;
         let heartbeatFailures = 0;
         let closeWarning = null;
         let shownWarning = "";
@@ -243,10 +253,17 @@ export const switchCountdownService = {
                 goToPortal();
                 return;
             }
+            if (status.server_time < extendedAt && status.end_date < state.endDate) {
+                // Answered before an extension whose answer came first (a heartbeat
+                // sent with the click): the extension's end stands
+                return;
+            }
             offset = status.server_time - Date.now();
             state.idleEnabled = status.idle_enabled;
             state.idleMs = status.idle_seconds * 1000;
             state.endDate = status.end_date || 0;
+            state.extensionMinutes = status.extension_minutes || 0;
+            state.extensionNote = status.extension_note || "";
             activityIntervalMs = (status.activity_interval || 60) * 1000;
             if (status.deadline) {
                 state.deadline = status.deadline;
@@ -404,6 +421,54 @@ export const switchCountdownService = {
             writeShared({reverted: true});
             browser.location.assign((result && result.redirect) || "/my");
         }
+        /**
+         * "Extend by N minutes": the server extends the switch (or says why not) and
+         * answers with its status, so the new end shows at once.
+         */
+        async function extend() {
+            if (leaving || extending) {
+                return;
+            }
+            extending = true;
+            let result = null;
+            try {
+                result = await rpc("/user_dynamic_management/extend", {});
+            } catch (error) {
+                if (isSessionExpired(error)) {
+                    goToPortal();
+                    return;
+                }
+                notification.add(
+                    _t(
+                        "The server could not be reached: your access was not extended."
+                    ),
+                    {type: "danger", className: "o_udm_extend_failed"}
+                );
+                return;
+            } finally {
+                extending = false;
+            }
+            // The warning is shown again (or not) for the new end
+            hideWarning();
+            applyStatus(result.status);
+            if (leaving) {
+                return;
+            }
+            if (result.extended) {
+                extendedAt = result.status.server_time;
+                writeShared({endDate: state.endDate});
+                notification.add(
+                    _t("Your internal access now ends at %s.", endDisplay()),
+                    {type: "success", className: "o_udm_extended"}
+                );
+            } else {
+                notification.add(result.message, {
+                    title: _t("Not extended"),
+                    type: "warning",
+                    className: "o_udm_extend_refused",
+                });
+            }
+        }
         function showWarning(kind) {
             if (kind === shownWarning) {
                 return;
@@ -421,6 +486,18 @@ export const switchCountdownService = {
                         type: "warning",
                         sticky: true,
                         className: "o_udm_end_warning",
+                        buttons: state.extensionMinutes
+                            ? [
+                                  {
+                                      name: _t(
+                                          "Extend by %s minutes",
+                                          state.extensionMinutes
+                                      ),
+                                      primary: true,
+                                      onClick: () => extend(),
+                                  },
+                              ]
+                            : undefined,
                     }
                 );
                 return;
@@ -477,6 +554,10 @@ export const switchCountdownService = {
             const shared = readShared();
             if (shared.reverted) {
                 goToPortal();
+            } else if (shared.endDate && shared.endDate > state.endDate) {
+                // Another tab extended the switch: the server tells what is left
+                state.endDate = shared.endDate;
+                check();
             } else if (shared.deadline && shared.deadline > state.deadline) {
                 // Another tab reported: the input of every tab is shared
                 state.deadline = shared.deadline;
@@ -498,6 +579,7 @@ export const switchCountdownService = {
             endDisplay: () => endDisplay(),
             stayInternal: () => stayInternal(),
             backToPortal: () => backToPortal(),
+            extend: () => extend(),
             onReverted: (payload) => onReverted(payload),
             onSessionExpired: () => onSessionExpired(),
             get stopped() {
