@@ -164,7 +164,7 @@ class TestTemporary(UdmCommon, TransactionCase):
     def test_wake_up_timers_keep_the_earliest(self):
         """One pending timer per database and process: a later deadline does not
         replace an earlier timer, an earlier one does."""
-        from ..models import portal_internal_switch
+        from ..models import portal_internal_switch_revert as revert_module
 
         started = []
 
@@ -172,8 +172,8 @@ class TestTemporary(UdmCommon, TransactionCase):
             started.append((seconds, args))
             return _NotStarted()
 
-        self.patch(portal_internal_switch.threading, "Timer", fake_timer)
-        timers = portal_internal_switch._WakeUpTimers()
+        self.patch(revert_module.threading, "Timer", fake_timer)
+        timers = revert_module._WakeUpTimers()
         db = self.env.cr.dbname
         timers.arm(db, 12.0)
         timers.arm(db, 30.0)
