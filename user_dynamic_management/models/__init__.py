@@ -22,3 +22,5 @@ from . import res_groups
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import portal_internal_switch_extension
+from . import res_users_extension
