@@ -19,7 +19,11 @@ LICENSES = {
     "portal_field_access": "AGPL-3",
 }
 # what an administrator finds with the Apps menu's default "Apps" filter
-APPLICATIONS = {"access_right_template", "user_dynamic_management", "portal_field_access"}
+APPLICATIONS = {
+    "access_right_template",
+    "user_dynamic_management",
+    "portal_field_access",
+}
 
 
 def manifest(addon):

@@ -68,7 +68,8 @@ class UserDynamicManagementPortal(CustomerPortal):
             # kept for templates that inherit the card
             "udm_can_switch": bool(card and card["state"] == "portal"),
             "udm_confirm_password": self._udm_confirm_password(),
-            "udm_ask_totp": not user._is_public() and user._udm_second_factor_required(),
+            "udm_ask_totp": not user._is_public()
+            and user._udm_second_factor_required(),
             "udm_has_totp": not user._is_public() and user._udm_has_totp(),
             "udm_messages": messages,
             # after a refused switch: the reason typed comes back, the password field
@@ -358,7 +359,9 @@ class UserDynamicManagementPortal(CustomerPortal):
                     auth_method = "password"
                 if user._udm_second_factor_required():
                     user._udm_check_second_factor(kw.get("totp_code"))
-                    auth_method = "password_totp" if auth_method == "password" else "totp"
+                    auth_method = (
+                        "password_totp" if auth_method == "password" else "totp"
+                    )
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
                     user_agent=self._udm_clean_user_agent(

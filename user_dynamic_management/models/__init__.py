@@ -3,6 +3,7 @@ from . import bus_bus
 from . import ir_http
 from . import ir_websocket
 from . import portal_internal_switch
+
 # the switch model's jobs, before the files that extend them
 from . import portal_internal_switch_deadline
 from . import portal_internal_switch_limits

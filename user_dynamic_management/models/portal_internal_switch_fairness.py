@@ -8,6 +8,7 @@ template (its policy) or on the user (overriding the template's), and checked at
 switch under the same lock as the quota and the seats, so two workers cannot both
 let a user past a limit.
 """
+
 from datetime import datetime, time, timedelta
 
 import pytz

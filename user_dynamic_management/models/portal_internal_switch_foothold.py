@@ -29,7 +29,7 @@ _logger = logging.getLogger(__name__)
 
 
 class PortalInternalSwitch(models.Model):
-    _inherit = "portal.internal.switch"
+    _inherit = "portal.internal.switch"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _udm_foothold_kinds(self):

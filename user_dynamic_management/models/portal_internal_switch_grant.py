@@ -17,7 +17,6 @@ class PortalInternalSwitchGrant(models.Model):
 
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="User",
         required=True,
         index=True,
         ondelete="cascade",

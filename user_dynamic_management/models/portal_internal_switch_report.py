@@ -8,7 +8,7 @@ class PortalInternalSwitch(models.Model):
     """The switches as a report (pivot and graph of Portal Switches): how long they
     lasted."""
 
-    _inherit = "portal.internal.switch"
+    _inherit = "portal.internal.switch"  # pylint: disable=consider-merging-classes-inherited
 
     duration_minutes = fields.Float(
         string="Duration (minutes)",

@@ -227,9 +227,7 @@ class PortalInternalSwitchRequest(models.Model):
             raise UserError(_("You already have a request waiting or approved."))
         now = fields.Datetime.now()
         if template:
-            self._udm_check_request_pace(
-                user, user._udm_fairness_policy(template), now
-            )
+            self._udm_check_request_pace(user, user._udm_fairness_policy(template), now)
         expiry = self._udm_param(PARAM_REQUEST_EXPIRY, DEFAULT_REQUEST_EXPIRY)
         request = (
             self.sudo()

@@ -30,7 +30,6 @@ class PortalInternalSwitchWindow(models.Model):
 
     template_id = fields.Many2one(
         comodel_name="res.users",
-        string="Template",
         required=True,
         index=True,
         ondelete="cascade",
@@ -68,7 +67,9 @@ class PortalInternalSwitchWindow(models.Model):
             for window in self.filtered(lambda w, d=day: int(w.weekday) == d.weekday()):
                 spans.append(
                     tuple(
-                        tz.localize(datetime.combine(day, time.min) + timedelta(hours=h))
+                        tz.localize(
+                            datetime.combine(day, time.min) + timedelta(hours=h)
+                        )
                         .astimezone(pytz.utc)
                         .replace(tzinfo=None)
                         for h in (window.hour_from, window.hour_to)
@@ -78,7 +79,11 @@ class PortalInternalSwitchWindow(models.Model):
 
     def _udm_current_end(self, now):
         """End of the window of these open at `now`, or None when none is open."""
-        ends = [end for start, end in self._udm_spans(now - timedelta(days=1)) if start <= now < end]
+        ends = [
+            end
+            for start, end in self._udm_spans(now - timedelta(days=1))
+            if start <= now < end
+        ]
         return max(ends, default=None)
 
     def _udm_next_start(self, now):

@@ -6,11 +6,11 @@ from odoo.fields import Command
 
 from .portal_internal_switch import (
     PARAM_CONFIRM_PASSWORD,
-    PARAM_REQUIRE_TOTP,
     PARAM_MAX,
     PARAM_MAX_SEATS,
     PARAM_NOTIFY_MANAGERS,
     PARAM_NOTIFY_USER,
+    PARAM_REQUIRE_TOTP,
     PARAM_TIME_LIMIT,
 )
 from .portal_internal_switch_request import (

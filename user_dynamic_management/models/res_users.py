@@ -295,7 +295,10 @@ class ResUsers(models.Model):
     @api.constrains("udm_daily_limit", "udm_cooldown", "udm_template_seats")
     def _check_udm_fairness(self):
         for user in self.sudo():
-            if min(user.udm_daily_limit, user.udm_cooldown, user.udm_template_seats) < 0:
+            if (
+                min(user.udm_daily_limit, user.udm_cooldown, user.udm_template_seats)
+                < 0
+            ):
                 raise ValidationError(
                     _(
                         "The switches per day, cooldown and seats of %s cannot be "
@@ -662,7 +665,9 @@ class ResUsers(models.Model):
     def _udm_second_factor_required(self):
         """Whether Settings ask for a two-factor code at the switch."""
         return (
-            self.env["portal.internal.switch"]._udm_get_param(PARAM_REQUIRE_TOTP, "False")
+            self.env["portal.internal.switch"]._udm_get_param(
+                PARAM_REQUIRE_TOTP, "False"
+            )
             == "True"
         )
 

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Fairness limits: switches per day, a cooldown after a switch, seats per template.
 Each refusal says when the user may try again and changes nothing."""
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged

@@ -3,6 +3,7 @@
 """Two-factor step-up: with "Require two-factor authentication to switch", a portal
 user types the code of their authenticator app on /my; without two-factor
 authentication they are told to enable it and cannot switch."""
+
 import base64
 import re
 import time

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Scheduled access: weekly windows on a template (company timezone) and planned
 internal access for one user (no request, outside the windows)."""
+
 from datetime import datetime
 
 from freezegun import freeze_time
