@@ -149,7 +149,9 @@ class TestRequest(UdmRequestCommon, TransactionCase):
         self.ICP.set_param(PARAM_REQUIRE_APPROVAL, False)
         self.portal_user2._udm_switch_to_internal()
         self.ICP.set_param(PARAM_REQUIRE_APPROVAL, "True")
-        self._assert_switch_refused(self.portal_user, "seat for internal users is taken")
+        self._assert_switch_refused(
+            self.portal_user, "seat for internal users is taken"
+        )
         self.assertEqual(request.state, "approved", "still usable later")
 
     def test_policy_overrides(self):
