@@ -200,7 +200,14 @@ def make_machine(env, fixture, strict):  # noqa: C901 (one rule per method)
         @rule(t=st.integers(0, 1), g=st.integers(0, 1), add=st.booleans())
         def template_edit(self, t, g, add):
             command = (4 if add else 3, extras[g].id)
+            before = templates[t]._access_right_template_groups()
             templates[t].with_user(fixture["admin"]).write({"groups_id": [command]})
+            if before - templates[t]._access_right_template_groups():
+                # a group withdrawn from a template: its running switches end at
+                # once (odd users use the second template, the others the default)
+                for j, user in enumerate(users):
+                    if templates[j % 2] == templates[t]:
+                        self.switched[user.id] = False
 
         @rule(i=st.integers(0, USERS - 1), allow=st.booleans())
         def allow_flag(self, i, allow):
