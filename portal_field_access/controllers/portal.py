@@ -234,6 +234,9 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         the password, log the changes.
         """
         res = super().on_account_update(values, partner)
+        # a save says so on the page it lands on (/my), once; a login or password
+        # change says more below
+        request.session[NOTICE_KEY] = "saved"
         access = self._pfa_access()
         if access is None:
             return res
@@ -490,8 +493,11 @@ class PortalFieldAccessCustomerPortal(CustomerPortal):
         request.future_response.set_cookie("frontend_lang", lang)
 
     def _pfa_notice_message(self, notice):
-        """The confirmation for ``notice`` ('login', 'password' or both)."""
+        """The confirmation for ``notice`` ('saved', or 'login', 'password' or
+        both)."""
         kinds = set(notice.split("+"))
+        if kinds == {"saved"}:
+            return _("Your details were saved.")
         if kinds >= {"login", "password"}:
             return _("Your login and your password were changed.")
         if "login" in kinds:

@@ -253,6 +253,15 @@ class TestPortalChannels(PortalFieldAccessHttpCommon, HttpCase):
         self.assertIn("Your login was changed.", home.text)
         self.assertNotIn("Your login was changed.", self.url_open("/my/home").text)
 
+    def test_save_is_confirmed_once(self):
+        """An ordinary save says so on the page it lands on, once."""
+        self.authenticate("pfa_portal", PASSWORD)
+        response = self._account_post({})
+        self.assertEqual(response.status_code, 303, response.text[-2000:])
+        home = self.url_open("/my/home")
+        self.assertIn("Your details were saved.", home.text)
+        self.assertNotIn("Your details were saved.", self.url_open("/my/home").text)
+
     # ------------------------------------------------------------------
     # finding 10 and polish
     # ------------------------------------------------------------------
