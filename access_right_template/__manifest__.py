@@ -4,7 +4,7 @@
     "name": "Access Right Templates",
     "summary": "Archived template users whose groups a portal user receives "
     "when promoted to internal",
-    "version": "17.0.1.2.0",
+    "version": "17.0.1.3.0",
     "category": "Administration",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite"
@@ -30,5 +30,6 @@
             "access_right_template/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

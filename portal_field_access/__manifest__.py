@@ -34,5 +34,6 @@
             "portal_field_access/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

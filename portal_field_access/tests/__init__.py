@@ -5,3 +5,4 @@ from . import test_portal_account_save
 from . import test_portal_channels
 from . import test_portal_hostile
 from . import test_portal_tour
+from . import test_install_hook
