@@ -294,14 +294,14 @@ def switch_to_internal(b, base, admin, portal):
         b,
         base,
         "user_dynamic_management.action_portal_internal_switch",
-        "document.querySelector('.o_data_row button[name=action_revert_now]')",
+        "document.querySelector('.o_data_row button[name=action_confirm_revert]')",
     )
     b.shot(udm / "portal_switches.png")
     # and put the demo back as it was: Revert now, confirmed
-    b.click(".o_data_row button[name=action_revert_now]", "Revert now")
-    b.click(".modal-footer .btn-primary", "the confirmation's Ok")
+    b.click(".o_data_row button[name=action_confirm_revert]", "Revert now")
+    b.click(".modal-footer .btn-primary", "the confirmation's Revert now")
     b.wait(
-        "!document.querySelector('.o_data_row button[name=action_revert_now]')",
+        "!document.querySelector('.o_data_row button[name=action_confirm_revert]')",
         "the revert",
     )
 

@@ -31,6 +31,7 @@
         "views/res_users_views.xml",
         "views/portal_wizard_views.xml",
         "views/portal_internal_switch_views.xml",
+        "views/portal_internal_switch_revert_views.xml",
         "views/portal_internal_switch_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_internal_switch_request_views.xml",

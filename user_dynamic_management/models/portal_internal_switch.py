@@ -3,7 +3,7 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_datetime
 
 # names other modules import from here (settings keys, marker, reasons, helpers)
@@ -291,16 +291,29 @@ class PortalInternalSwitch(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_revert_now(self):
-        """Button "Revert now": an Access Rights administrator switches the user back to
-        portal.
-        """
+    def _udm_check_can_revert(self):
+        """Only Access Rights administrators revert a switch, one they can read."""
         if not self.env.user.has_group("base.group_erp_manager"):
             raise AccessError(
                 _("Only Access Rights administrators can revert a switch.")
             )
         self.check_access_rights("read")
         self.check_access_rule("read")
+
+    def action_confirm_revert(self, log_out=False):
+        """Buttons "Revert now" and "Revert and log out": a dialog names the user and
+        what they lose before anything happens."""
+        self.ensure_one()
+        self._udm_check_can_revert()
+        if self.state != "active":
+            raise UserError(_("%s is no longer switched to internal.", self.user_name))
+        return self.env["portal.internal.switch.revert"]._udm_open(self, log_out)
+
+    def action_revert_now(self):
+        """Button "Revert now" (after its confirmation): an Access Rights administrator
+        switches the user back to portal.
+        """
+        self._udm_check_can_revert()
         reverted = self.sudo()._udm_revert("admin")
         return self._udm_notification(
             _(

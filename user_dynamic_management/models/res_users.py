@@ -265,6 +265,18 @@ class ResUsers(models.Model):
             )
         return self.env["portal.internal.switch"].sudo()._udm_active_for_user(self.id)
 
+    def action_udm_confirm_revert(self, log_out=False):
+        """Button "Revert now" of the user form: a dialog names the user first."""
+        switch = self._udm_admin_active_switch()
+        if not switch:
+            raise UserError(_("%s is no longer switched to internal.", self.name))
+        return switch.with_env(self.env).action_confirm_revert(log_out=log_out)
+
+    def action_udm_confirm_revert_logout(self):
+        """Button "Revert and log out" of the user form: a dialog names the user and
+        says that every session ends."""
+        return self.action_udm_confirm_revert(log_out=True)
+
     def action_udm_revert_now(self):
         """Button "Revert now" of the user form."""
         switch = self._udm_admin_active_switch()

@@ -24,3 +24,4 @@ from . import test_timebox
 from . import test_windows
 from . import test_second_factor
 from . import test_extension
+from . import test_revert_confirmation

@@ -1,1 +1,2 @@
 from . import portal_wizard_user
+from . import portal_internal_switch_revert

@@ -19,11 +19,17 @@ registry.category("web_tour.tours").add("user_dynamic_management_cockpit", {
         },
         {
             content: "Revert now",
-            trigger: "button[name=action_udm_revert_now]",
+            trigger: "button[name=action_udm_confirm_revert]",
+        },
+        {
+            content: "The confirmation names the user and what they lose",
+            trigger:
+                ".modal-body:contains(Switch UDM Cockpit Portal back to a portal user now):contains(unsaved work)",
+            isCheck: true,
         },
         {
             content: "Confirm",
-            trigger: ".modal-footer .btn-primary",
+            trigger: ".modal-footer button[name=action_confirm]:contains(Revert now)",
         },
         {
             content: "The notification names the user",
