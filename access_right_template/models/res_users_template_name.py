@@ -3,6 +3,8 @@
 from odoo import _, api, models
 
 DEFAULT_TEMPLATE_XMLID = "access_right_template.template_internal_from_portal"
+# its name in data/res_users_data.xml (the source of its translations)
+DEFAULT_TEMPLATE_NAME = "Template for Internal from Portal"
 
 
 class ResUsers(models.Model):
@@ -36,7 +38,7 @@ class ResUsers(models.Model):
     @api.model
     def _access_right_template_default_name(self):
         """The default template's name in the language of this environment."""
-        return _("Template for Internal from Portal")
+        return _("Template for Internal from Portal")  # DEFAULT_TEMPLATE_NAME
 
     @api.model
     def _access_right_template_name_default_template(self):
@@ -47,9 +49,10 @@ class ResUsers(models.Model):
         lang = admin and admin.lang
         if not template or not lang or lang == "en_US":
             return
-        english = self.with_context(lang="en_US")._access_right_template_default_name()
-        if template.name == english:
-            translated = self.with_context(
-                lang=lang
-            )._access_right_template_default_name()
-            template.sudo().write({"name": translated})
+        # compared with the source text rather than with _() in English: a database
+        # where English is not active would translate that too
+        if template.name == DEFAULT_TEMPLATE_NAME:
+            in_lang = self.with_context(lang=lang)
+            template.sudo().write(
+                {"name": in_lang._access_right_template_default_name()}
+            )
