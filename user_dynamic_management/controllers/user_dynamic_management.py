@@ -1,6 +1,6 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import http
+from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
@@ -40,18 +40,20 @@ class UserDynamicManagement(http.Controller):
     )
     def extend(self):
         """ "Extend by N minutes": the caller extends their own switch by the step of
-        their policy, within its maximum extension.
+        their policy, within its maximum extension; when the policy requires an
+        approval, the approvers are asked instead (an extension request).
 
-        Nothing is read from the request. Returns `extended`, `minutes` (added) or
-        `message` (why not, and when the access ends), and `status` (the switch's
-        status, for the countdown to show the new end at once).
+        Nothing is read from the request. Returns `extended`, `minutes` (added or
+        asked for), `requested` (true: the approvers were asked), `message` (why
+        not, and when the access ends; or that the approvers were asked), and
+        `status` (the switch's status, for the countdown to show the new end at once).
         """
         uid = request.env.uid
         Switch = request.env["portal.internal.switch"].sudo()
         try:
             # a refusal changes nothing, whatever an override did before raising
             with request.env.cr.savepoint():
-                minutes = Switch._udm_extend(uid)
+                result = Switch._udm_extend_or_ask(uid)
         except UserError as error:
             request.env.invalidate_all()
             return {
@@ -59,11 +61,19 @@ class UserDynamicManagement(http.Controller):
                 "message": error.args[0],
                 "status": Switch._udm_active_for_user(uid)._udm_status(),
             }
-        return {
-            "extended": True,
-            "minutes": minutes,
+        answer = {
+            "extended": "extended" in result,
+            "requested": "requested" in result,
+            "minutes": result.get("extended") or result.get("requested"),
             "status": Switch._udm_active_for_user(uid)._udm_status(),
         }
+        if answer["requested"]:
+            answer["message"] = _(
+                "The approvers were asked to extend your internal access by %s "
+                "minutes. The new end shows here as soon as one approves it.",
+                answer["minutes"],
+            )
+        return answer
 
     @http.route("/user_dynamic_management/back_to_portal", type="json", auth="user")
     def back_to_portal(self):

@@ -25,3 +25,4 @@ from . import res_partner
 from . import res_users
 from . import portal_internal_switch_extension
 from . import res_users_extension
+from . import portal_internal_switch_request_extension

@@ -26,6 +26,8 @@ ACTIVITY_WRITE_INTERVAL = 60
 # must not exceed the shortest idle time (1 minute)
 REQUEST_CHECK_INTERVAL = 60
 BUS_REVERTED = "user_dynamic_management/reverted"
+# an approver decided on an extension of the switch: the countdown asks for its status
+BUS_EXTENSION_DECIDED = "user_dynamic_management/extension_decided"
 # context key of the addon's own writes: on switch records (otherwise an immutable
 # log) and on users (whose writes by others may end a switch)
 CTX_OWN_WRITE = "udm_own_write"

@@ -32,23 +32,27 @@ class PortalInternalSwitch(models.Model):
     )
 
     def _udm_status(self):
-        """Adds "extension_minutes" (what "Extend" adds now, 0: not offered) and
+        """Adds "extension_minutes" (what "Extend" adds now, 0: not offered),
+        "extension_approval" (true: "Extend" asks the approvers for them) and
         "extension_note" (why a policy with extensions offers none now, else "")."""
         status = super()._udm_status()
         if self and self.state == "active":
             offer = self._udm_extension_offer(fields.Datetime.now())
             status["extension_minutes"] = offer["minutes"]
+            status["extension_approval"] = offer["kind"] == "approval"
             status["extension_note"] = (
-                offer["reason"] if offer["kind"] not in ("none", "no_end") else ""
+                offer["reason"] if offer["kind"] in ("used", "access_end") else ""
             )
         return status
 
-    def _udm_extension_offer(self, now):
-        """What extending this open switch at `now` would do. Extension point.
+    def _udm_extension_offer(self, now, approved=False):
+        """What extending this open switch at `now` would do (`approved`: an approver
+        grants it, the policy's approval is not asked again). Extension point.
 
-        Returns a dict: `minutes` added (0: refused), `kind` of refusal (False,
-        `no_end`, `none`, `approval`, `used`, `access_end`) and `reason`, a sentence
-        for the user ("" when not refused).
+        Returns a dict: `minutes` added, `kind` of refusal (False, `no_end`, `none`,
+        `approval`, `used`, `access_end`) and `reason`, a sentence for the user (""
+        when not refused). Refused, `minutes` is 0, except for `approval`: then it
+        is what the approvers would be asked for.
         """
         self.ensure_one()
         user = self.user_id.sudo()
@@ -64,12 +68,11 @@ class PortalInternalSwitch(models.Model):
                 kind="none", reason=_("Your internal access cannot be extended.")
             )
             return refusal
-        if policy["approval"] and not user._udm_has_planned_access(now):
-            refusal.update(
-                kind="approval",
-                reason=_("An approver must extend your access: ask them."),
-            )
-            return refusal
+        needs_approval = (
+            policy["approval"]
+            and not approved
+            and not user._udm_has_planned_access(now)
+        )
         left = policy["max_extension"] - self.extended_minutes
         if left <= 0:
             refusal.update(
@@ -96,6 +99,13 @@ class PortalInternalSwitch(models.Model):
                 ),
             )
             return refusal
+        if needs_approval:
+            # what an approver would be asked for
+            return {
+                "minutes": minutes,
+                "kind": "approval",
+                "reason": _("An approver must extend your access: ask them."),
+            }
         return {"minutes": minutes, "kind": False, "reason": ""}
 
     def _udm_extension_access_ends(self, now):
@@ -130,21 +140,26 @@ class PortalInternalSwitch(models.Model):
         if not switch or (deadlines and min(deadlines) <= now):
             raise UserError(_("You have no internal access to extend."))
         offer = switch._udm_extension_offer(now)
-        if not offer["minutes"]:
+        if offer["kind"]:
             raise UserError(switch._udm_extension_refusal(offer["reason"], now))
-        minutes = offer["minutes"]
-        end = switch.end_deadline + timedelta(minutes=minutes)
-        switch._udm_own().write(
+        return switch._udm_apply_extension(offer["minutes"])
+
+    def _udm_apply_extension(self, minutes):
+        """Extend this open, locked switch by `minutes` (checked by the caller): the
+        new end, the revert job at the first deadline, the audit note; return
+        `minutes`."""
+        end = self.end_deadline + timedelta(minutes=minutes)
+        self._udm_own().write(
             {
                 "end_deadline": end,
-                "max_duration": switch.max_duration + minutes,
-                "extended_minutes": switch.extended_minutes + minutes,
+                "max_duration": self.max_duration + minutes,
+                "extended_minutes": self.extended_minutes + minutes,
             }
         )
         # the revert job was scheduled at the former end: now at the first deadline
-        first_deadline = min(d for d in (switch.deadline, end) if d)
+        first_deadline = min(d for d in (self.deadline, end) if d)
         self._udm_trigger_revert_job(at=first_deadline)
-        switch._udm_notify_extended(minutes)
+        self._udm_notify_extended(minutes)
         return minutes
 
     def _udm_extension_refusal(self, reason, now):

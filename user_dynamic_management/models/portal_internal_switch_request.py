@@ -222,7 +222,11 @@ class PortalInternalSwitchRequest(models.Model):
             log_exceptions=False,
         )
         if self.sudo().search_count(
-            [("user_id", "=", user.id), ("state", "in", ("pending", "approved"))]
+            [
+                ("user_id", "=", user.id),
+                ("kind", "=", "switch"),
+                ("state", "in", ("pending", "approved")),
+            ]
         ):
             raise UserError(_("You already have a request waiting or approved."))
         now = fields.Datetime.now()
@@ -257,7 +261,11 @@ class PortalInternalSwitchRequest(models.Model):
         if policy["daily_limit"]:
             day_start = Switch._udm_day_start(now)
             count = self.sudo().search_count(
-                [("user_id", "=", user.id), ("create_date", ">=", day_start)]
+                [
+                    ("user_id", "=", user.id),
+                    ("kind", "=", "switch"),
+                    ("create_date", ">=", day_start),
+                ]
             )
             if count >= policy["daily_limit"]:
                 raise UserError(
@@ -272,7 +280,11 @@ class PortalInternalSwitchRequest(models.Model):
                 )
         if policy["cooldown"]:
             refused = self.sudo().search(
-                [("user_id", "=", user.id), ("state", "=", "refused")],
+                [
+                    ("user_id", "=", user.id),
+                    ("kind", "=", "switch"),
+                    ("state", "=", "refused"),
+                ],
                 order="decision_date desc",
                 limit=1,
             )
@@ -298,19 +310,27 @@ class PortalInternalSwitchRequest(models.Model):
         approvers = self._udm_assign(self._udm_approvers(), notify=False)
         self.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
-            % (
-                _(
-                    "%(user)s asks for internal access (%(duration)s).",
-                    user=self.user_id.name,
-                    duration=_("%s minutes", self.duration)
-                    if self.duration
-                    else _("as long as allowed"),
-                ),
-                self.reason_text or "",
-            ),
+            % (self._udm_approvers_message(), self.reason_text or ""),
             subtype_xmlid="mail.mt_comment",
             partner_ids=approvers.partner_id.ids,
         )
+
+    def _udm_approvers_message(self):
+        """What the approvers are asked (the request's first message). Extension
+        point."""
+        self.ensure_one()
+        return _(
+            "%(user)s asks for internal access (%(duration)s).",
+            user=self.user_id.name,
+            duration=_("%s minutes", self.duration)
+            if self.duration
+            else _("as long as allowed"),
+        )
+
+    def _udm_activity_summary(self):
+        """The summary of the approvers' activity. Extension point."""
+        self.ensure_one()
+        return _("Full User Request of %s", self.user_id.name)
 
     def _udm_assign(self, approvers, notify=True):
         """Give each of `approvers` who has none yet an activity on this request,
@@ -328,7 +348,7 @@ class PortalInternalSwitchRequest(models.Model):
             activities.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=approver.id,
-                summary=_("Full User Request of %s", self.user_id.name),
+                summary=self._udm_activity_summary(),
                 date_deadline=self._udm_due_today(approver, now),
             )
         self.message_subscribe(partner_ids=approvers.partner_id.ids)
@@ -428,10 +448,16 @@ class PortalInternalSwitchRequest(models.Model):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
-        for request in self:
+        for request in self.filtered(lambda request: request._udm_told_by_mail()):
             template.sudo().send_mail(
                 request.id, email_layout_xmlid="mail.mail_notification_light"
             )
+
+    def _udm_told_by_mail(self):
+        """Whether the user of this request is told of its decision by e-mail.
+        Extension point."""
+        self.ensure_one()
+        return True
 
     def action_approve(self):
         """Button "Approve": the user may switch once, before the approval expires."""
@@ -475,7 +501,11 @@ class PortalInternalSwitchRequest(models.Model):
         """Withdraw the request, waiting or approved and not used yet, of the
         logged-in portal user `user` (UserError when there is none)."""
         requests = self.sudo().search(
-            [("user_id", "=", user.id), ("state", "in", ("pending", "approved"))]
+            [
+                ("user_id", "=", user.id),
+                ("kind", "=", "switch"),
+                ("state", "in", ("pending", "approved")),
+            ]
         )
         if not requests:
             raise UserError(_("You have no request waiting or approved."))
@@ -538,7 +568,8 @@ class PortalInternalSwitchRequest(models.Model):
             SQL(
                 """
                 SELECT id FROM portal_internal_switch_request
-                 WHERE user_id = %s AND state = 'approved' AND expiry_date > %s
+                 WHERE user_id = %s AND kind = 'switch' AND state = 'approved'
+                   AND expiry_date > %s
               ORDER BY id DESC LIMIT 1
                    FOR NO KEY UPDATE
                 """,
@@ -553,7 +584,9 @@ class PortalInternalSwitchRequest(models.Model):
     @api.model
     def _udm_for_portal(self, user):
         """The user's latest request, shown on /my (or an empty recordset)."""
-        return self.sudo().search([("user_id", "=", user.id)], limit=1)
+        return self.sudo().search(
+            [("user_id", "=", user.id), ("kind", "=", "switch")], limit=1
+        )
 
     def _udm_sent_today(self):
         """Whether this request was sent today, in the reader's timezone (/my then
@@ -577,32 +610,3 @@ class PortalInternalSwitchRequest(models.Model):
         if expired:
             expired.write({"state": "expired"})
             expired.activity_unlink(["mail.mail_activity_data_todo"])
-
-
-class PortalInternalSwitchRequestRefuse(models.TransientModel):
-    """The dialog of the Refuse button: the approver says why (shown to the user).
-    Here rather than in wizard/ to keep the addon's file list unchanged."""
-
-    _name = "portal.internal.switch.request.refuse"
-    _description = "Refuse a Full User Request"
-
-    request_id = fields.Many2one(
-        comodel_name="portal.internal.switch.request",
-        required=True,
-        readonly=True,
-        ondelete="cascade",
-    )
-    refusal_reason = fields.Text(
-        string="Reason",
-        required=True,
-        help="Shown to the user on their portal and in the e-mail telling them.",
-    )
-
-    def action_refuse(self):
-        """Button "Refuse" of the dialog."""
-        self.ensure_one()
-        reason = (self.refusal_reason or "").strip()
-        if not reason:
-            raise UserError(_("Please say why the request is refused."))
-        self.request_id.action_refuse(refusal_reason=reason)
-        return {"type": "ir.actions.act_window_close"}
