@@ -39,34 +39,37 @@ QUnit.test("formatClock: the local time of day", (assert) => {
 
 QUnit.test("timeLeft: idle deadline, absolute end, and the first of both", (assert) => {
     const base = {now: NOW, idleEnabled: true, deadline: NOW + 4 * MINUTE};
-    assert.deepEqual(timeLeft({...base, endDate: 0}), {
+    assert.deepEqual(timeLeft({...base, endDeadline: 0}), {
         idleLeft: 4 * MINUTE,
         endLeft: null,
         left: 4 * MINUTE,
     });
-    assert.deepEqual(timeLeft({...base, endDate: NOW + MINUTE}), {
+    assert.deepEqual(timeLeft({...base, endDeadline: NOW + MINUTE}), {
         idleLeft: 4 * MINUTE,
         endLeft: MINUTE,
         left: MINUTE,
     });
     // Input not reported yet moves the idle deadline on
     assert.strictEqual(
-        timeLeft({...base, pendingDeadline: NOW + 5 * MINUTE, endDate: 0}).left,
+        timeLeft({...base, pendingDeadline: NOW + 5 * MINUTE, endDeadline: 0}).left,
         5 * MINUTE
     );
     // Without idle time only the absolute end counts, without either nothing
-    assert.deepEqual(timeLeft({...base, idleEnabled: false, endDate: NOW + 30000}), {
-        idleLeft: null,
-        endLeft: 30000,
-        left: 30000,
-    });
-    assert.deepEqual(timeLeft({...base, idleEnabled: false, endDate: 0}), {
+    assert.deepEqual(
+        timeLeft({...base, idleEnabled: false, endDeadline: NOW + 30000}),
+        {
+            idleLeft: null,
+            endLeft: 30000,
+            left: 30000,
+        }
+    );
+    assert.deepEqual(timeLeft({...base, idleEnabled: false, endDeadline: 0}), {
         idleLeft: null,
         endLeft: null,
         left: null,
     });
     // Past deadlines are 0, not negative
-    assert.deepEqual(timeLeft({...base, now: NOW + 10 * MINUTE, endDate: NOW}), {
+    assert.deepEqual(timeLeft({...base, now: NOW + 10 * MINUTE, endDeadline: NOW}), {
         idleLeft: 0,
         endLeft: 0,
         left: 0,
@@ -126,7 +129,9 @@ QUnit.test(
         // The server's clock is 1 s ahead of ours
         assert.ok(coversInput(status, NOW - 1000, 1000));
         // Capped by the absolute end: nothing more to get
-        assert.ok(coversInput({...status, end_date: NOW + MINUTE}, NOW + MINUTE, 0));
+        assert.ok(
+            coversInput({...status, end_deadline: NOW + MINUTE}, NOW + MINUTE, 0)
+        );
         assert.ok(coversInput({active: false}, NOW, 0));
         assert.strictEqual(nextReportAt(status, 0), NOW + MINUTE);
         assert.strictEqual(nextReportAt(status, 1000), NOW + MINUTE - 1000);

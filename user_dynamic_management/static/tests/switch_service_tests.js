@@ -36,7 +36,7 @@ function activeStatus(values = {}) {
         idle_enabled: true,
         idle_seconds: 60,
         deadline: Date.now() + 60000,
-        end_date: false,
+        end_deadline: false,
         server_time: Date.now(),
         activity_interval: 20,
         ...values,
@@ -117,7 +117,7 @@ function start(assert, {info = {}, rpc = () => ({})} = {}) {
             idle_enabled: true,
             idle_seconds: 300,
             deadline: NOW + 300000,
-            end_date: false,
+            end_deadline: false,
             server_time: NOW,
             activity_interval: 60,
             ...info,
@@ -153,7 +153,7 @@ QUnit.test(
     async (assert) => {
         const fake = start(assert, {
             // No idle time: no activity report, only the check at the end
-            info: {idle_enabled: false, deadline: false, end_date: NOW + 1000},
+            info: {idle_enabled: false, deadline: false, end_deadline: NOW + 1000},
             rpc: () => Promise.reject(sessionExpired()),
         });
         await fake.advance(2000);
@@ -257,7 +257,7 @@ QUnit.test(
         const steps = [];
         let status = {};
         const fake = start(assert, {
-            info: {end_date: NOW + 60000},
+            info: {end_deadline: NOW + 60000},
             rpc: () => status,
         });
         // A form with a record being typed that cannot be saved (invalid)
@@ -319,7 +319,7 @@ QUnit.test(
 
 QUnit.test("the end comes first: its warning, never Stay internal", async (assert) => {
     const fake = start(assert, {
-        info: {idle_seconds: 60, deadline: NOW + 60000, end_date: NOW + 50000},
+        info: {idle_seconds: 60, deadline: NOW + 60000, end_deadline: NOW + 50000},
     });
     await fake.advance(35000);
     const open = fake.notifications.filter((n) => n.open);
@@ -333,8 +333,8 @@ QUnit.test(
     "idle first: Stay internal, then the end warning once the end is closer",
     async (assert) => {
         const fake = start(assert, {
-            info: {idle_seconds: 60, deadline: NOW + 60000, end_date: NOW + 80000},
-            rpc: () => activeStatus({end_date: NOW + 80000}),
+            info: {idle_seconds: 60, deadline: NOW + 60000, end_deadline: NOW + 80000},
+            rpc: () => activeStatus({end_deadline: NOW + 80000}),
         });
         await fake.advance(31000);
         let open = fake.notifications.filter((n) => n.open);

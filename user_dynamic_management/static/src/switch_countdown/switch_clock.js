@@ -40,13 +40,19 @@ export function formatClock(epochMs) {
  * @param {Number} p.deadline the server's idle deadline (0: none)
  * @param {Number} p.pendingDeadline the idle deadline that input not reported yet
  *     will give (0: no such input)
- * @param {Number} p.endDate the absolute end, maximum duration (0: none)
+ * @param {Number} p.endDeadline the absolute end, maximum duration (0: none)
  * @returns {{idleLeft: Number|null, endLeft: Number|null, left: Number|null}} ms
  *     before the idle deadline, before the absolute end, and before the first of the
  *     two (the countdown); null where there is no such deadline
  */
-export function timeLeft({now, idleEnabled, deadline, pendingDeadline = 0, endDate}) {
-    const endLeft = endDate ? Math.max(0, endDate - now) : null;
+export function timeLeft({
+    now,
+    idleEnabled,
+    deadline,
+    pendingDeadline = 0,
+    endDeadline,
+}) {
+    const endLeft = endDeadline ? Math.max(0, endDeadline - now) : null;
     const idleLeft = idleEnabled
         ? Math.max(0, Math.max(deadline || 0, pendingDeadline || 0) - now)
         : null;
@@ -93,7 +99,7 @@ export function coversInput(status, inputAt, offset) {
     if (!status || !status.active || !status.deadline) {
         return true;
     }
-    if (status.end_date && status.deadline >= status.end_date) {
+    if (status.end_deadline && status.deadline >= status.end_deadline) {
         return true; // Capped by the absolute end: nothing more to get
     }
     // 1 s: the server stores whole seconds

@@ -72,7 +72,7 @@ export const switchCountdownService = {
             templateName: (info && info.template_name) || "",
             idleEnabled: Boolean(info && info.idle_enabled),
             deadline: (info && info.deadline) || 0, // Server clock, epoch ms
-            endDate: (info && info.end_date) || 0, // Server clock, epoch ms
+            endDeadline: (info && info.end_deadline) || 0, // Server clock, epoch ms
             idleMs: ((info && info.idle_seconds) || 0) * 1000,
             // Minutes "Extend" adds now (0: not offered), and why none when the
             // policy has extensions ("")
@@ -241,19 +241,22 @@ export const switchCountdownService = {
                 idleEnabled: state.idleEnabled,
                 deadline: state.deadline,
                 pendingDeadline: pending,
-                endDate: state.endDate,
+                endDeadline: state.endDeadline,
             });
         }
         /** The absolute end of the switch as a local time of day, "" without one. */
         function endDisplay() {
-            return state.endDate ? formatClock(state.endDate - offset) : "";
+            return state.endDeadline ? formatClock(state.endDeadline - offset) : "";
         }
         function applyStatus(status) {
             if (!status || !status.active || status.switch_id !== state.switchId) {
                 goToPortal();
                 return;
             }
-            if (status.server_time < extendedAt && status.end_date < state.endDate) {
+            if (
+                status.server_time < extendedAt &&
+                status.end_deadline < state.endDeadline
+            ) {
                 // Answered before an extension whose answer came first (a heartbeat
                 // sent with the click): the extension's end stands
                 return;
@@ -261,7 +264,7 @@ export const switchCountdownService = {
             offset = status.server_time - Date.now();
             state.idleEnabled = status.idle_enabled;
             state.idleMs = status.idle_seconds * 1000;
-            state.endDate = status.end_date || 0;
+            state.endDeadline = status.end_deadline || 0;
             state.extensionMinutes = status.extension_minutes || 0;
             state.extensionNote = status.extension_note || "";
             activityIntervalMs = (status.activity_interval || 60) * 1000;
@@ -456,7 +459,7 @@ export const switchCountdownService = {
             }
             if (result.extended) {
                 extendedAt = result.status.server_time;
-                writeShared({endDate: state.endDate});
+                writeShared({endDeadline: state.endDeadline});
                 notification.add(
                     _t("Your internal access now ends at %s.", endDisplay()),
                     {type: "success", className: "o_udm_extended"}
@@ -554,9 +557,9 @@ export const switchCountdownService = {
             const shared = readShared();
             if (shared.reverted) {
                 goToPortal();
-            } else if (shared.endDate && shared.endDate > state.endDate) {
+            } else if (shared.endDeadline && shared.endDeadline > state.endDeadline) {
                 // Another tab extended the switch: the server tells what is left
-                state.endDate = shared.endDate;
+                state.endDeadline = shared.endDeadline;
                 check();
             } else if (shared.deadline && shared.deadline > state.deadline) {
                 // Another tab reported: the input of every tab is shared
