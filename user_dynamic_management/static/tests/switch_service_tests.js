@@ -6,6 +6,7 @@ import {
     UNSAVED_FORMS,
 } from "@user_dynamic_management/switch_countdown/form_controller_patch";
 import {
+    STORAGE_KEY,
     switchCountdownService,
     switchSessionExpiredHandler,
 } from "@user_dynamic_management/switch_countdown/switch_service";
@@ -19,6 +20,7 @@ import {session} from "@web/session";
 const NOW = Date.UTC(2026, 2, 2, 10, 40);
 const STATUS = "/user_dynamic_management/status";
 const HEARTBEAT = "/user_dynamic_management/heartbeat";
+const EXTEND = "/user_dynamic_management/extend";
 
 function sessionExpired() {
     const error = new RPCError("Odoo Session Expired");
@@ -352,3 +354,83 @@ QUnit.test(
         );
     }
 );
+
+QUnit.test(
+    "the values an older switch left in localStorage are ignored",
+    async (assert) => {
+        // Switch 7 reported a moment ago, was extended, then ended; switch 8 starts
+        const stale = {
+            switchId: 7,
+            lastHeartbeat: NOW,
+            reportedInput: NOW + 60000,
+            deadline: NOW + 20 * 60000,
+            endDeadline: NOW + 30 * 60000,
+        };
+        browser.localStorage.setItem(STORAGE_KEY, JSON.stringify(stale));
+        const fake = start(assert, {info: {switch_id: 8}, rpc: () => activeStatus()});
+        assert.deepEqual(fake.service.readShared(), {});
+        window.dispatchEvent(new StorageEvent("storage", {key: STORAGE_KEY}));
+        assert.strictEqual(
+            fake.service.state.deadline,
+            NOW + 300000,
+            "not its deadline"
+        );
+        assert.strictEqual(fake.service.state.endDeadline, 0, "nor its end");
+        // Input is reported at once: the older switch's report does not count
+        fake.presence.bus.trigger("presence");
+        assert.deepEqual(fake.rpcs, [HEARTBEAT]);
+        assert.deepEqual(
+            JSON.parse(browser.localStorage.getItem(STORAGE_KEY)),
+            {lastHeartbeat: NOW, reportedInput: NOW, switchId: 8},
+            "what this switch shares replaces it"
+        );
+    }
+);
+
+QUnit.test(
+    "offline at zero: the status is asked less and less often",
+    async (assert) => {
+        const asked = [];
+        const fake = start(assert, {
+            info: {idle_enabled: false, deadline: false, end_deadline: NOW + 1000},
+            rpc: () => {
+                asked.push(Date.now() - NOW);
+                return Promise.reject(new Error("Connection lost"));
+            },
+        });
+        await fake.advance(200000);
+        // Every second at zero, but 5 s after the first failure, then 10, 20, 40, 60
+        assert.deepEqual(asked, [1000, 6000, 16000, 36000, 76000, 136000, 196000]);
+        assert.deepEqual(fake.assigned, [], "the server reverts, not the tab");
+    }
+);
+
+QUnit.test("an answer sent before an extension does not undo it", async (assert) => {
+    const extended = NOW + 30 * 60000;
+    const fake = start(assert, {
+        info: {idle_enabled: false, deadline: false, end_deadline: NOW + 50000},
+        rpc: (route) =>
+            route === EXTEND
+                ? {
+                      extended: true,
+                      minutes: 30,
+                      status: activeStatus({end_deadline: extended}),
+                  }
+                : activeStatus({end_deadline: NOW + 50000}),
+    });
+    await fake.service.extend();
+    assert.strictEqual(fake.service.state.endDeadline, extended);
+    assert.strictEqual(fake.service.readShared().endDeadline, extended, "other tabs");
+    const told = fake.notifications.find((n) => n.className === "o_udm_extended");
+    assert.ok(told, "the user is told the new end");
+    // A report sent with the click, answered just before the extension
+    fake.service.applyStatus(
+        activeStatus({end_deadline: NOW + 50000, server_time: NOW - 10})
+    );
+    assert.strictEqual(fake.service.state.endDeadline, extended);
+    // A later answer is the server's word
+    fake.service.applyStatus(
+        activeStatus({end_deadline: extended + 60000, server_time: NOW + 10})
+    );
+    assert.strictEqual(fake.service.state.endDeadline, extended + 60000);
+});
