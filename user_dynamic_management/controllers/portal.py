@@ -246,7 +246,7 @@ class UserDynamicManagementPortal(CustomerPortal):
         """The card of a user switched to internal: the time left, the way back."""
         Switch = switch.browse()
         status = switch._udm_status()
-        end = status.get("end_date")
+        end = status.get("end_deadline")
         return {
             "state": "switched",
             "intro": _(

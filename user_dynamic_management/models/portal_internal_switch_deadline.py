@@ -151,7 +151,9 @@ class PortalInternalSwitch(models.Model):
             "idle_seconds": self.idle_time * 60,
             "deadline": _epoch_ms(self.deadline) if self.deadline else False,
             # the absolute end (maximum duration); activity never moves it
-            "end_date": _epoch_ms(self.end_deadline) if self.end_deadline else False,
+            "end_deadline": _epoch_ms(self.end_deadline)
+            if self.end_deadline
+            else False,
             "max_seconds": self.max_duration * 60,
             "server_time": _epoch_ms(now),
             "activity_interval": self._udm_activity_interval(),

@@ -287,7 +287,7 @@ class TestExtension(UdmCommon, HttpCase):
         self.assertTrue(status["active"])
         self.assertEqual(status["switch_id"], switch.id)
         end_ms = switch.end_deadline.replace(tzinfo=timezone.utc).timestamp() * 1000
-        self.assertEqual(status["end_date"], int(end_ms))
+        self.assertEqual(status["end_deadline"], int(end_ms))
         self.assertEqual(status["max_seconds"], 90 * 60)
         self.assertEqual(status["extension_minutes"], 30)
         # nothing is taken from the request: the step is the policy's

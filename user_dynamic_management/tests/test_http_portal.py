@@ -90,7 +90,7 @@ class TestPortalPages(UdmCommon, HttpCase):
         status = self.make_jsonrpc_request("/user_dynamic_management/status", {})
         # the countdown's "until 11:40" comes from here (epoch ms)
         self.assertEqual(
-            status["end_date"],
+            status["end_deadline"],
             int(switch.end_deadline.replace(tzinfo=timezone.utc).timestamp() * 1000),
         )
         page = self._page("/my")

@@ -93,7 +93,7 @@ class TestTemporary(UdmCommon, TransactionCase):
             status = switch._udm_status()
         self.assertEqual(status["switch_id"], switch.id)
         self.assertEqual(status["template_name"], self.template.name)
-        self.assertEqual(status["end_date"], 1772449800000)  # 2026-03-02 11:10 UTC
+        self.assertEqual(status["end_deadline"], 1772449800000)  # 2026-03-02 11:10 UTC
         self.assertEqual(status["deadline"], 1772448300000)  # 10:45
         self.assertTrue(status["active"])
 

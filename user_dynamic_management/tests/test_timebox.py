@@ -206,7 +206,7 @@ class TestTimebox(UdmCommon, HttpCase):
         self.assertEqual(switch.end_deadline - switch.start_date, timedelta(minutes=30))
         status = self.make_jsonrpc_request("/user_dynamic_management/status", {})
         self.assertEqual(status["max_seconds"], 30 * 60)
-        left = status["end_date"] - status["server_time"]
+        left = status["end_deadline"] - status["server_time"]
         self.assertGreater(left, 29 * 60 * 1000)
         self.assertLessEqual(left, 30 * 60 * 1000)
         self.assertFalse(self.Refusal.search([("user_id", "=", self.portal_user.id)]))

@@ -6,6 +6,7 @@ import {
     UNSAVED_FORMS,
 } from "@user_dynamic_management/switch_countdown/form_controller_patch";
 import {
+    STORAGE_KEY,
     switchCountdownService,
     switchSessionExpiredHandler,
 } from "@user_dynamic_management/switch_countdown/switch_service";
@@ -19,6 +20,7 @@ import {session} from "@web/session";
 const NOW = Date.UTC(2026, 2, 2, 10, 40);
 const STATUS = "/user_dynamic_management/status";
 const HEARTBEAT = "/user_dynamic_management/heartbeat";
+const EXTEND = "/user_dynamic_management/extend";
 
 function sessionExpired() {
     const error = new RPCError("Odoo Session Expired");
@@ -36,7 +38,7 @@ function activeStatus(values = {}) {
         idle_enabled: true,
         idle_seconds: 60,
         deadline: Date.now() + 60000,
-        end_date: false,
+        end_deadline: false,
         server_time: Date.now(),
         activity_interval: 20,
         ...values,
@@ -117,7 +119,7 @@ function start(assert, {info = {}, rpc = () => ({})} = {}) {
             idle_enabled: true,
             idle_seconds: 300,
             deadline: NOW + 300000,
-            end_date: false,
+            end_deadline: false,
             server_time: NOW,
             activity_interval: 60,
             ...info,
@@ -153,7 +155,7 @@ QUnit.test(
     async (assert) => {
         const fake = start(assert, {
             // No idle time: no activity report, only the check at the end
-            info: {idle_enabled: false, deadline: false, end_date: NOW + 1000},
+            info: {idle_enabled: false, deadline: false, end_deadline: NOW + 1000},
             rpc: () => Promise.reject(sessionExpired()),
         });
         await fake.advance(2000);
@@ -257,7 +259,7 @@ QUnit.test(
         const steps = [];
         let status = {};
         const fake = start(assert, {
-            info: {end_date: NOW + 60000},
+            info: {end_deadline: NOW + 60000},
             rpc: () => status,
         });
         // A form with a record being typed that cannot be saved (invalid)
@@ -319,7 +321,7 @@ QUnit.test(
 
 QUnit.test("the end comes first: its warning, never Stay internal", async (assert) => {
     const fake = start(assert, {
-        info: {idle_seconds: 60, deadline: NOW + 60000, end_date: NOW + 50000},
+        info: {idle_seconds: 60, deadline: NOW + 60000, end_deadline: NOW + 50000},
     });
     await fake.advance(35000);
     const open = fake.notifications.filter((n) => n.open);
@@ -333,8 +335,8 @@ QUnit.test(
     "idle first: Stay internal, then the end warning once the end is closer",
     async (assert) => {
         const fake = start(assert, {
-            info: {idle_seconds: 60, deadline: NOW + 60000, end_date: NOW + 80000},
-            rpc: () => activeStatus({end_date: NOW + 80000}),
+            info: {idle_seconds: 60, deadline: NOW + 60000, end_deadline: NOW + 80000},
+            rpc: () => activeStatus({end_deadline: NOW + 80000}),
         });
         await fake.advance(31000);
         let open = fake.notifications.filter((n) => n.open);
@@ -352,3 +354,86 @@ QUnit.test(
         );
     }
 );
+
+QUnit.test(
+    "the values an older switch left in localStorage are ignored",
+    async (assert) => {
+        // Switch 7 reported a moment ago, was extended, then ended; switch 8 starts
+        const stale = {
+            switchId: 7,
+            lastHeartbeat: NOW,
+            reportedInput: NOW + 60000,
+            deadline: NOW + 20 * 60000,
+            endDeadline: NOW + 30 * 60000,
+        };
+        browser.localStorage.setItem(STORAGE_KEY, JSON.stringify(stale));
+        const fake = start(assert, {info: {switch_id: 8}, rpc: () => activeStatus()});
+        assert.deepEqual(fake.service.readShared(), {});
+        window.dispatchEvent(new StorageEvent("storage", {key: STORAGE_KEY}));
+        assert.strictEqual(
+            fake.service.state.deadline,
+            NOW + 300000,
+            "not its deadline"
+        );
+        assert.strictEqual(fake.service.state.endDeadline, 0, "nor its end");
+        // Input is reported at once: the older switch's report does not count
+        fake.presence.bus.trigger("presence");
+        assert.deepEqual(fake.rpcs, [HEARTBEAT]);
+        assert.deepEqual(
+            JSON.parse(browser.localStorage.getItem(STORAGE_KEY)),
+            {lastHeartbeat: NOW, reportedInput: NOW, switchId: 8},
+            "what this switch shares replaces it"
+        );
+    }
+);
+
+QUnit.test(
+    "offline at zero: the status is asked less and less often",
+    async (assert) => {
+        const asked = [];
+        const fake = start(assert, {
+            info: {idle_enabled: false, deadline: false, end_deadline: NOW + 1000},
+            rpc: () => {
+                asked.push(Date.now() - NOW);
+                return Promise.reject(new Error("Connection lost"));
+            },
+        });
+        await fake.advance(200000);
+        // Every second at zero, but 5 s after the first failure, then 10, 20, 40, 60
+        assert.deepEqual(asked, [1000, 6000, 16000, 36000, 76000, 136000, 196000]);
+        assert.deepEqual(fake.assigned, [], "the server reverts, not the tab");
+    }
+);
+
+QUnit.test("an answer sent before an extension does not undo it", async (assert) => {
+    const extended = NOW + 30 * 60000;
+    const fake = start(assert, {
+        info: {idle_enabled: false, deadline: false, end_deadline: NOW + 50000},
+        rpc: (route) =>
+            route === EXTEND
+                ? {
+                      extended: true,
+                      minutes: 30,
+                      status: activeStatus({end_deadline: extended}),
+                  }
+                : activeStatus({end_deadline: NOW + 50000}),
+    });
+    await fake.service.extend();
+    assert.strictEqual(fake.service.state.endDeadline, extended);
+    assert.strictEqual(fake.service.readShared().endDeadline, extended, "other tabs");
+    const told = fake.notifications.find((n) => n.className === "o_udm_extended");
+    assert.ok(told, "the user is told the new end");
+    // The test's localStorage sends this tab its own writes as a sibling's: the end
+    // shared above would come back through onStorage, whatever applyStatus does
+    browser.localStorage.removeItem(STORAGE_KEY);
+    // A report sent with the click, answered just before the extension
+    fake.service.applyStatus(
+        activeStatus({end_deadline: NOW + 50000, server_time: NOW - 10})
+    );
+    assert.strictEqual(fake.service.state.endDeadline, extended);
+    // A later answer is the server's word
+    fake.service.applyStatus(
+        activeStatus({end_deadline: extended + 60000, server_time: NOW + 10})
+    );
+    assert.strictEqual(fake.service.state.endDeadline, extended + 60000);
+});

@@ -14,6 +14,16 @@ export const SAVE_LEAD_MS = 20000;
 // Asking the server again after failures: this long first, doubled each time, capped
 export const RETRY_BASE_MS = 5000;
 export const RETRY_MAX_MS = 60000;
+// An activity report that did not reach the server (offline) is sent again this soon
+// (then less and less often)
+export const HEARTBEAT_RETRY_MS = 3000;
+// How long the save before the end may take (a dialog may wait for the user)
+export const SAVE_TIMEOUT_MS = SAVE_LEAD_MS - 5000;
+// The server's activity interval when it did not say (seconds)
+const DEFAULT_ACTIVITY_INTERVAL = 60;
+// A report is sent this long after the activity interval, and a throttled report is
+// sent again no sooner than this (ms)
+const REPORT_MARGIN_MS = 1000;
 // The error code of a JSON-RPC answer "session expired" (odoo.http)
 const SESSION_EXPIRED_CODE = 100;
 const SESSION_EXPIRED_NAME = "odoo.http.SessionExpiredException";
@@ -32,6 +42,17 @@ export function formatClock(epochMs) {
 }
 
 /**
+ * The absolute end as a local time of day ("11:40"), "" without one.
+ *
+ * @param {Number} endDeadline the absolute end (server clock, 0: none)
+ * @param {Number} offset the server's clock minus this browser's
+ * @returns {String}
+ */
+export function formatEnd(endDeadline, offset) {
+    return endDeadline ? formatClock(endDeadline - offset) : "";
+}
+
+/**
  * Time left before the switch ends.
  *
  * @param {Object} p
@@ -40,18 +61,39 @@ export function formatClock(epochMs) {
  * @param {Number} p.deadline the server's idle deadline (0: none)
  * @param {Number} p.pendingDeadline the idle deadline that input not reported yet
  *     will give (0: no such input)
- * @param {Number} p.endDate the absolute end, maximum duration (0: none)
+ * @param {Number} p.endDeadline the absolute end, maximum duration (0: none)
  * @returns {{idleLeft: Number|null, endLeft: Number|null, left: Number|null}} ms
  *     before the idle deadline, before the absolute end, and before the first of the
  *     two (the countdown); null where there is no such deadline
  */
-export function timeLeft({now, idleEnabled, deadline, pendingDeadline = 0, endDate}) {
-    const endLeft = endDate ? Math.max(0, endDate - now) : null;
+export function timeLeft({
+    now,
+    idleEnabled,
+    deadline,
+    pendingDeadline = 0,
+    endDeadline,
+}) {
+    const endLeft = endDeadline ? Math.max(0, endDeadline - now) : null;
     const idleLeft = idleEnabled
         ? Math.max(0, Math.max(deadline || 0, pendingDeadline || 0) - now)
         : null;
     const known = [idleLeft, endLeft].filter((value) => value !== null);
     return {idleLeft, endLeft, left: known.length ? Math.min(...known) : null};
+}
+
+/**
+ * The idle deadline that input not reported yet will give (server clock): the whole
+ * idle time from the input, 0 when the server's deadline already covers the input.
+ *
+ * @param {Object} p
+ * @param {Number} p.lastInput the latest input (this browser's clock)
+ * @param {Number} p.coveredInput the latest input the server's deadline covers
+ * @param {Number} p.offset the server's clock minus this browser's
+ * @param {Number} p.idleMs the idle time
+ * @returns {Number}
+ */
+export function unreportedDeadline({lastInput, coveredInput, offset, idleMs}) {
+    return lastInput > coveredInput ? lastInput + offset + idleMs : 0;
 }
 
 /**
@@ -83,6 +125,19 @@ export function isSaveDue(left, leadMs = SAVE_LEAD_MS) {
 }
 
 /**
+ * Whether the countdown, at zero, asks the server now (not while a recent question
+ * waits for its answer or its retry).
+ *
+ * @param {Number|null} left ms before the switch ends
+ * @param {Number} now
+ * @param {Number} nextCheck the earliest time of the next question
+ * @returns {Boolean}
+ */
+export function isCheckDue(left, now, nextCheck) {
+    return left === 0 && now >= nextCheck;
+}
+
+/**
  * Whether the server's deadline covers input made at `inputAt` (this browser's clock).
  *
  * @param {Object} status the server's answer (/status, /heartbeat, session info)
@@ -93,11 +148,21 @@ export function coversInput(status, inputAt, offset) {
     if (!status || !status.active || !status.deadline) {
         return true;
     }
-    if (status.end_date && status.deadline >= status.end_date) {
+    if (status.end_deadline && status.deadline >= status.end_deadline) {
         return true; // Capped by the absolute end: nothing more to get
     }
     // 1 s: the server stores whole seconds
     return status.deadline >= inputAt + offset + status.idle_seconds * 1000 - 1000;
+}
+
+/**
+ * Ms between two activity reports of the web client, as the server says.
+ *
+ * @param {Object|undefined} status the server's answer (or the session's info)
+ * @returns {Number}
+ */
+export function activityIntervalMs(status) {
+    return ((status && status.activity_interval) || DEFAULT_ACTIVITY_INTERVAL) * 1000;
 }
 
 /**
@@ -107,7 +172,47 @@ export function coversInput(status, inputAt, offset) {
  */
 export function nextReportAt(status, offset) {
     const lastReport = status.deadline - status.idle_seconds * 1000 - offset;
-    return lastReport + (status.activity_interval || 60) * 1000;
+    return lastReport + activityIntervalMs(status);
+}
+
+/**
+ * Wait before reporting input (ms, may be negative: now): the tabs share one report
+ * per activity interval, counted from the last one any of them sent.
+ *
+ * @param {Number} lastHeartbeat when a tab last reported (this browser's clock, 0:
+ *     never)
+ * @param {Number} intervalMs the activity interval
+ * @param {Number} now
+ * @returns {Number}
+ */
+export function heartbeatWait(lastHeartbeat, intervalMs, now) {
+    return (lastHeartbeat || 0) + intervalMs + REPORT_MARGIN_MS - now;
+}
+
+/**
+ * Wait before reporting again input the server did not take into account (throttled
+ * after another tab's report, clock skew): until the server takes it.
+ *
+ * @param {Object} status the server's answer to the report
+ * @param {Number} offset the server's clock minus this browser's
+ * @param {Number} now
+ * @returns {Number}
+ */
+export function throttledRetryWait(status, offset, now) {
+    return Math.max(REPORT_MARGIN_MS, nextReportAt(status, offset) - now);
+}
+
+/**
+ * Whether a status was answered before an extension whose answer came first (a
+ * report sent with the click): it tells an end the extension already moved away.
+ *
+ * @param {Object} status the server's answer
+ * @param {Number} extendedAt the server's time of the last extension's answer
+ * @param {Number} endDeadline the absolute end known now
+ * @returns {Boolean}
+ */
+export function predatesExtension(status, extendedAt, endDeadline) {
+    return status.server_time < extendedAt && status.end_deadline < endDeadline;
 }
 
 /** Wait before asking the server again after `failures` failed attempts in a row. */

@@ -57,7 +57,7 @@ export class SwitchCountdown extends Component {
                 )
             );
         }
-        if (this.state.endDate) {
+        if (this.state.endDeadline) {
             lines.push(
                 _t(
                     "Internal access until %s at the latest.",

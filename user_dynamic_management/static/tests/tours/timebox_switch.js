@@ -67,7 +67,7 @@ registry.category("web_tour.tours").add("user_dynamic_management_timebox", {
                     status.max_seconds === 30 * 60,
                     `Maximum duration ${status.max_seconds} s`
                 );
-                const left = status.end_date - status.server_time;
+                const left = status.end_deadline - status.server_time;
                 check(
                     left > 29 * MINUTE_MS && left <= 30 * MINUTE_MS,
                     `Internal access ends in ${left} ms, not 30 minutes`
