@@ -120,23 +120,28 @@ class ResUsers(models.Model):
 
     def _pfa_clean_country_id(self, value):
         """The id of an existing country; False when empty."""
-        country_id = self._pfa_normalize(MANAGED_FIELDS_BY_KEY["country_id"], value)
-        if country_id and (
-            not isinstance(country_id, int)
-            or not self.env["res.country"].sudo().browse(country_id).exists()
-        ):
+        country_id = self._pfa_existing_id("country_id", "res.country", value)
+        if country_id is None:
             raise ValidationError(_("This country does not exist."))
         return country_id
 
     def _pfa_clean_state_id(self, value):
         """The id of an existing state; False when empty."""
-        state_id = self._pfa_normalize(MANAGED_FIELDS_BY_KEY["state_id"], value)
-        if state_id and (
-            not isinstance(state_id, int)
-            or not self.env["res.country.state"].sudo().browse(state_id).exists()
-        ):
+        state_id = self._pfa_existing_id("state_id", "res.country.state", value)
+        if state_id is None:
             raise ValidationError(_("This state does not exist."))
         return state_id
+
+    def _pfa_existing_id(self, key, model, value):
+        """``value`` of the relational managed field ``key`` as an id (False when
+        empty), or None when it names no ``model`` record."""
+        record_id = self._pfa_normalize(MANAGED_FIELDS_BY_KEY[key], value)
+        if record_id and (
+            not isinstance(record_id, int)
+            or not self.env[model].sudo().browse(record_id).exists()
+        ):
+            return None
+        return record_id
 
     def _pfa_clean_lang(self, value):
         """The code of an installed language."""
