@@ -6,7 +6,7 @@ This table drives everything: the lines of a group (one per entry), the My
 Account form (one row per entry, rendered by one looped sub-template), the
 controller's validation and the ORM guard on ``res.users``/``res.partner``.
 Adding a field is adding one entry here (plus its ``_pfa_clean_<key>`` method
-on ``res.users`` when it needs more than trimming).
+on ``res.users``, models/res_users_values.py, when it needs more than trimming).
 """
 
 from dataclasses import dataclass

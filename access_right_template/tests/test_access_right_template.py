@@ -8,27 +8,21 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .common import AccessRightTemplateCommon
+
 
 @tagged("post_install", "-at_install")
-class TestAccessRightTemplate(TransactionCase):
+class TestAccessRightTemplate(AccessRightTemplateCommon, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
-        )
-        cls.Users = cls.env["res.users"].with_context(active_test=False)
+        cls._setup_art_common("art_admin")
         cls.default_template = cls.env.ref(
             "access_right_template.template_internal_from_portal"
         )
         cls.group_user = cls.env.ref("base.group_user")
         cls.group_portal = cls.env.ref("base.group_portal")
         cls.group_partner_manager = cls.env.ref("base.group_partner_manager")
-        cls.admin = new_test_user(
-            cls.env,
-            "art_admin",
-            groups="base.group_user,base.group_erp_manager,base.group_partner_manager",
-        )
         cls.internal = new_test_user(cls.env, "art_internal", groups="base.group_user")
         cls.portal = new_test_user(cls.env, "art_portal", groups="base.group_portal")
         cls.template_a = cls.Users.with_user(cls.admin).create(

@@ -2,11 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import AccessRightTemplateCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTemplateGuard(TransactionCase):
+class TestTemplateGuard(AccessRightTemplateCommon, TransactionCase):
     """A template that lets its users create, change or delete administration data
     is refused unless "Allows administration rights" is ticked; templates made of
     ordinary business groups are accepted."""
@@ -14,16 +16,8 @@ class TestTemplateGuard(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
-        )
-        cls.Users = cls.env["res.users"].with_context(active_test=False)
+        cls._setup_art_common("guard_admin")
         cls.group_user = cls.env.ref("base.group_user")
-        cls.admin = new_test_user(
-            cls.env,
-            "guard_admin",
-            groups="base.group_user,base.group_erp_manager,base.group_partner_manager",
-        )
         cls.template = cls.Users.with_user(cls.admin).create(
             {
                 "name": "Guarded template",

@@ -5,9 +5,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import AccessRightTemplateCommon
+
 
 @tagged("post_install", "-at_install")
-class TestTemplateSelector(TransactionCase):
+class TestTemplateSelector(AccessRightTemplateCommon, TransactionCase):
     """Documentation step 1 ("create an internal user, set its groups, archive it:
     this user is used for template purpose only") followed by step 2 (choose it as
     the portal user's Template for Switch to Internal)."""
@@ -15,15 +17,7 @@ class TestTemplateSelector(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
-        )
-        cls.Users = cls.env["res.users"].with_context(active_test=False)
-        cls.admin = new_test_user(
-            cls.env,
-            "sel_admin",
-            groups="base.group_user,base.group_erp_manager,base.group_partner_manager",
-        )
+        cls._setup_art_common("sel_admin")
         cls.portal = new_test_user(cls.env, "sel_portal", groups="base.group_portal")
         cls.archived = new_test_user(
             cls.env,

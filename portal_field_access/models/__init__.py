@@ -2,3 +2,8 @@ from . import portal_access_group
 from . import portal_access_group_line
 from . import res_partner
 from . import res_users
+from . import res_users_values
+from . import res_users_password
+from . import res_users_login
+from . import res_users_audit
+from . import res_users_my_account

@@ -48,6 +48,22 @@ class PortalFieldAccessCommon:
         )
 
     @classmethod
+    def _write_portal_address(cls, **extra):
+        """Give the portal user's contact the address the tests start from (what
+        stock My Account requires), plus the values ``extra``."""
+        cls.portal.partner_id.write(
+            {
+                "email": "jane@example.com",
+                "phone": "+33 1 23 45 67 89",
+                "street": "1 rue de la Paix",
+                "city": "Paris",
+                "zip": "75002",
+                "country_id": cls.env.ref("base.fr").id,
+                **extra,
+            }
+        )
+
+    @classmethod
     def _make_group(cls, rights, users=None, all_portal_users=False, name="Group"):
         """Create a group; ``rights`` maps a field key to 'read' or 'write'."""
         group = cls.env["portal.access.group"].create(

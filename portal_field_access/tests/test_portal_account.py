@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from unittest.mock import patch
 
-from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
 
@@ -21,19 +20,7 @@ class TestPortalAccountHttp(PortalFieldAccessHttpCommon, HttpCase):
         super().setUpClass()
         cls._setup_pfa_common()
         cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.portal.partner_id.write(
-            {
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "street2": "Bat. A",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-                "siret": VALID_SIRET,
-                "lang": "en_US",
-            }
-        )
+        cls._write_portal_address(street2="Bat. A", siret=VALID_SIRET, lang="en_US")
 
     # ------------------------------------------------------------------
     # helpers
@@ -50,21 +37,14 @@ class TestPortalAccountHttp(PortalFieldAccessHttpCommon, HttpCase):
         """POST the stock form as the browser would, plus ``extra``."""
         partner = self.portal.partner_id
         data = {
-            "csrf_token": http.Request.csrf_token(self),
             "name": partner.name,
-            "email": partner.email,
-            "phone": partner.phone,
-            "street": partner.street,
-            "city": partner.city,
-            "zipcode": partner.zip,
-            "country_id": str(partner.country_id.id),
             "state_id": "",
             "vat": partner.vat or "",
             "company_name": partner.commercial_company_name or "",
         }
         data.update(stock)
         data.update(extra)
-        return self.url_open("/my/account", data=data, allow_redirects=False)
+        return self._account_post(data)
 
     def _snapshot(self):
         self.env.invalidate_all()

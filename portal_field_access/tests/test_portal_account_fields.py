@@ -21,18 +21,8 @@ class TestPortalAccountFieldTable(PortalFieldAccessHttpCommon, HttpCase):
         super().setUpClass()
         cls._setup_pfa_common()
         cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.portal.partner_id.write(
-            {
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "street2": "Bat. A",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-                "siret": "73282932000074",
-                "lang": "en_US",
-            }
+        cls._write_portal_address(
+            street2="Bat. A", siret="73282932000074", lang="en_US"
         )
         belgium = cls.env.ref("base.be").id
         california = cls.env.ref("base.state_us_5").id

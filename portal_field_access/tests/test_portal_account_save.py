@@ -44,16 +44,7 @@ class TestPortalAccountSave(PortalFieldAccessHttpCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_pfa_common()
-        cls.portal.partner_id.write(
-            {
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-            }
-        )
+        cls._write_portal_address()
 
     def _save(self, data):
         """POST My Account (``data`` over the current address); return the

@@ -25,19 +25,7 @@ class TestPortalChannels(PortalFieldAccessHttpCommon, HttpCase):
         super().setUpClass()
         cls._setup_pfa_common()
         cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.portal.partner_id.write(
-            {
-                "firstname": "Jane",
-                "lastname": "Portal",
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "en_US",
-            }
-        )
+        cls._write_portal_address(firstname="Jane", lastname="Portal", lang="en_US")
         cls.other_portal.partner_id.email = "someone.else@example.com"
 
     # ------------------------------------------------------------------

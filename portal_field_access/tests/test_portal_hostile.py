@@ -38,19 +38,8 @@ class TestPortalHostile(PortalFieldAccessHttpCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_pfa_common()
-        cls.portal.partner_id.write(
-            {
-                "firstname": "Jane",
-                "lastname": "Portal",
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "street2": "Bat. A",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "en_US",
-            }
+        cls._write_portal_address(
+            firstname="Jane", lastname="Portal", street2="Bat. A", lang="en_US"
         )
         cls.internal.partner_id.email = "internal@example.com"
         cls.env["ir.config_parameter"].set_param("auth_signup.reset_password", "True")

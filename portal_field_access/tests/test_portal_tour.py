@@ -14,17 +14,7 @@ class TestPortalFieldAccessTour(PortalFieldAccessCommon, HttpCase):
         cls.env["res.lang"]._activate_lang("fr_FR")
         # French terms of the portal pages, to see the language on the page
         cls.env["ir.module.module"]._load_module_terms(["portal"], ["fr_FR"])
-        cls.portal.partner_id.write(
-            {
-                "email": "jane@example.com",
-                "phone": "+33 1 23 45 67 89",
-                "street": "1 rue de la Paix",
-                "city": "Paris",
-                "zip": "75002",
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "en_US",
-            }
-        )
+        cls._write_portal_address(lang="en_US")
         # start_tour logs in with the login as password
         cls.portal.password = "pfa_portal"
 
