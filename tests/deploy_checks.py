@@ -17,12 +17,16 @@ the two servers:
 - the switch records the client's address as nginx saw it (or as the trusted load
   balancer in front of nginx did), never nginx's own, never a forged header;
 - two databases on the same servers, chosen by hostname: nothing crosses;
+- the quota and seat races of tests/test_reliability_load.py through nginx: 50 users
+  press "Switch to Internal User" at once while 5 quota slots, then 3 seats, are left;
+  exactly that many switch, the others are refused with the message on /my, every
+  answer is a 303, both servers take presses, one switch record per switched user;
 - a web server restarted during a switch: the switched user carries on, on the other
   server meanwhile, then on both;
 - the logs: no idle-in-transaction kill, no lost connection, no error.
 
 Not part of `make test` (the file name does not match test_*.py): it builds its own
-databases and runs ~3 minutes. Figures are printed and written to
+databases and runs ~2.5 minutes. Figures are printed and written to
 $LOCAL_DIR/test-deploy/report.json.
 """
 
@@ -50,7 +54,20 @@ from deployment import (
     Stack,
 )
 from odoo_process import connect
-from reliability import ICP, PARAM_MAX, make_portal_users, post_switch
+from reliability import (
+    ICP,
+    PARAM_MAX,
+    QUOTA_MESSAGE,
+    SEATS_MESSAGE,
+    leave_quota,
+    leave_seats,
+    limits_restored,
+    make_portal_users,
+    post_switch,
+    race_users,
+    revert_switches,
+    switch_race,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.environ.get("LOCAL_DIR", os.path.join(ROOT, ".local"))
@@ -66,6 +83,8 @@ DIRECT_CLIENT = "127.0.0.7"  # a client reaching nginx directly (forging the hea
 BUS_REVERTED = "user_dynamic_management/reverted"
 REVERT_JOB = "Portal Switches: switch idle users back to portal"
 SESSION_EXPIRED_CLOSE = 4001
+RACE_USERS = 50  # press "Switch to Internal User" at the same moment
+RACE_FREE = {"quota": 5, "seats": 3}  # switches left to them
 report = {}
 
 
@@ -258,6 +277,19 @@ def admins(stack):
 
 
 @pytest.fixture(scope="module")
+def racers(stack, admins):
+    """RACE_USERS portal users of the first site, logged in through nginx (each on a
+    session of their own, a row of session_db), for both races: (users, clients)."""
+    db = stack.dbs[0]
+    t0 = time.time()
+    with race_users(
+        admins[db], db, "race", RACE_USERS, lambda _i: SiteClient(stack, db)
+    ) as people:
+        report["race_logins_s"] = round(time.time() - t0, 1)
+        yield people
+
+
+@pytest.fixture(scope="module")
 def idle(stack, admins):
     """Portal users who switch, work, then send nothing (the idle clock starts here;
     the other checks run while it ticks)."""
@@ -284,6 +316,21 @@ def idle(stack, admins):
 # ---------------------------------------------------------------------------------
 # Checks, in the order they run (the idle users' minute passes meanwhile)
 # ---------------------------------------------------------------------------------
+
+
+def test_quota_race_through_nginx(stack, admins, racers, idle):
+    """The quota race of tests/test_reliability_load.py, through nginx: 5 switches
+    left in the quota window, 50 users press at once.
+
+    First, with the racers logged in before the idle users' clock starts (fixture
+    order): the quota counts the switches started, which the idle users' reverts do
+    not change, and the race ends well before their deadline (report:
+    `idle_deadline_after_s`), so its load does not weigh on the revert lag measured."""
+    _race_through_nginx(stack, admins, racers, "quota", leave_quota, QUOTA_MESSAGE)
+    first_deadline = min(_dt(p["switch"]["deadline"]) for p in idle)
+    report["quota_race"]["idle_deadline_after_s"] = (
+        first_deadline - _db_now(stack.dbs[0])
+    ).total_seconds()
 
 
 def test_switch_and_work_alternate_between_servers_on_one_session(stack, idle):
@@ -550,6 +597,57 @@ def _figures(values):
         "n": len(ordered), "values": ordered, "p50": statistics.median(ordered),
         "p99": _p99(ordered), "max": ordered[-1],
     }  # fmt: skip
+
+
+def test_seat_race_through_nginx(stack, admins, racers):
+    """The seat race of tests/test_reliability_load.py, through nginx: 3 seats free,
+    the same 50 users press at once. It runs once the idle users are reverted: a seat
+    the cron server freed during the race would let a fourth user switch."""
+    _race_through_nginx(stack, admins, racers, "seats", leave_seats, SEATS_MESSAGE)
+
+
+def _race_through_nginx(stack, admins, racers, kind, leave, message):
+    """The racers press at once through nginx, which alternates between the servers,
+    once `leave` leaves RACE_FREE[kind] switches possible. reliability.switch_race
+    checks the outcome (exactly that many switched, the others told `message` on /my,
+    every answer a 303, one open switch record per switched user); here: both servers
+    took presses, and the switched users work in the backend on both. The parameters
+    are put back and the switched users switched back afterwards (the seat race and
+    the other checks need both)."""
+    db, free = stack.dbs[0], RACE_FREE[kind]
+    admin, (users, clients) = admins[db], racers
+    names = stack.upstream_names()
+    started = time.time()
+    try:
+        with limits_restored(admin):
+            race = switch_race(
+                admin, users, clients, lambda: leave(admin, free), free, message
+            )
+        served = [names.get(r.headers.get("X-Upstream"), "?") for r in race.responses]
+        assert set(served) == _web_servers(stack), served
+        for i in race.switched:
+            clients[i].upstreams.clear()
+            work(clients[i], users[i], calls=1)
+            assert clients[i].servers() == _web_servers(stack), clients[i].upstreams
+    finally:
+        revert_switches(admin, [u["id"] for u in users])
+    press_s = sorted(r.elapsed.total_seconds() for r in race.responses)
+    report[f"{kind}_race"] = {
+        "users": len(users),
+        "free": free,
+        "switched": len(race.switched),
+        "refused": len(users) - len(race.switched),
+        "presses_per_server": {n: served.count(n) for n in sorted(set(served))},
+        "switched_per_server": {
+            n: sum(served[i] == n for i in race.switched) for n in sorted(set(served))
+        },
+        "press_s": {
+            "p50": round(statistics.median(press_s), 2),
+            "p99": round(_p99(press_s), 2),
+            "max": round(press_s[-1], 2),
+        },
+        "run_s": round(time.time() - started, 1),
+    }
 
 
 def test_web_server_restart_during_a_switch(stack, admins):
