@@ -1,3 +1,4 @@
+from . import home
 from . import portal
 from . import portal_request
 from . import session

@@ -2,19 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import re
-from datetime import datetime, timezone
 
-from odoo import _, fields
+from odoo import _
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request, route
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.portal_internal_switch import (
-    PARAM_CONFIRM_PASSWORD,
-    UdmLimitReached,
-    _epoch_ms,
-)
+from ..models.portal_internal_switch import PARAM_CONFIRM_PASSWORD, UdmLimitReached
+from .switch_card import UdmSwitchCard
 
 _logger = logging.getLogger(__name__)
 
@@ -34,11 +30,9 @@ PASSWORD_MAX_LENGTH = 4096
 DURATION_MAX = 2**31 - 1
 USER_AGENT_MAX_LENGTH = 512
 DURATION_RE = re.compile(r"[+-]?[0-9]+")
-# the durations offered on the card (minutes), up to the policy's maximum
-DURATION_STEPS = (15, 30, 60, 120, 240, 480)
 
 
-class UserDynamicManagementPortal(CustomerPortal):
+class UserDynamicManagementPortal(UdmSwitchCard, CustomerPortal):
     @route()
     def home(self, **kw):
         response = super().home(**kw)
@@ -76,198 +70,6 @@ class UserDynamicManagementPortal(CustomerPortal):
             # (empty) gets the focus
             "udm_kept_reason": kept_reason or None,
             "udm_switch_refused": kept_reason is not None,
-        }
-
-    def _udm_card_values(self, user):
-        """What the card on /my tells `user` (sudo): before a switch the idle time, the
-        template and the quota; while switched the way back to the backend and the time
-        left. Whole sentences, so that every language can order its words. False when
-        there is no card to show.
-        """
-        Switch = request.env["portal.internal.switch"].sudo()
-        now = fields.Datetime.now()
-        switch = Switch._udm_active_for_user(user.id)
-        if switch and not user.share:
-            return self._udm_card_switched(switch, user, now)
-        if not user.share or not user._udm_can_switch():
-            return False
-        template = user._access_right_template_effective()
-        policy = user._udm_policy(template) if template else {}
-        idle = policy.get("idle", 0)
-        max_duration = policy.get("max_duration", 0)
-        max_switches, time_limit = Switch._udm_quota_settings()
-        next_at = Switch._udm_quota_next_at(now)
-        # the card's script enables the button at next_at, on the server's clock
-        if next_at:
-            quota = _(
-                "Too many users switched recently: next switch possible at %(time)s.",
-                time=Switch._udm_format_clock(next_at, user),
-            )
-        elif max_switches and time_limit:
-            quota = _(
-                "At most %(max)s users may switch every %(minutes)s minutes.",
-                max=max_switches,
-                minutes=time_limit,
-            )
-        else:
-            quota = False
-        return {
-            "state": "portal",
-            "intro": _(
-                "Work in the backend with internal user rights "
-                "(template %(template)s).",
-                template=template.name,
-            )
-            if template
-            else _("Work in the backend with internal user rights."),
-            "revert": _(
-                "You are switched back to a portal user when you log out or after "
-                "%(minutes)s min without activity.",
-                minutes=idle,
-            )
-            if idle
-            else _("You are switched back to a portal user when you log out."),
-            "max_duration": max_duration
-            and _(
-                "Internal access lasts %(minutes)s min at most.",
-                minutes=max_duration,
-            ),
-            "durations": self._udm_card_durations(max_duration),
-            "apps": self._udm_card_apps(template),
-            "quota": quota,
-            "quota_full": bool(next_at),
-            "quota_next_at": _epoch_ms(next_at),
-            "server_now": _epoch_ms(now),
-            "quota_free": _("You can switch now."),
-            "seats": self._udm_card_seats(Switch, user, now),
-        }
-
-    def _udm_card_durations(self, max_duration):
-        """The durations the card offers (minutes, "0": no limit), as [{"value",
-        "label", "selected"}]: the steps up to the policy's maximum `max_duration`,
-        which is the default; with no maximum, every step and "No limit" (the
-        default)."""
-        if max_duration:
-            choices = [step for step in DURATION_STEPS if step < max_duration]
-            choices.append(max_duration)
-        else:
-            choices = [*DURATION_STEPS, 0]
-        return [
-            {
-                # a string: QWeb leaves out an attribute whose value is 0
-                "value": str(minutes),
-                "label": self._udm_duration_label(minutes),
-                "selected": minutes == choices[-1],
-            }
-            for minutes in choices
-        ]
-
-    @staticmethod
-    def _udm_duration_label(minutes):
-        """ "15 min", "1 h", "1 h 30 min"; "No limit" for 0."""
-        if not minutes:
-            return _("No limit")
-        hours, minutes = divmod(minutes, 60)
-        if not hours:
-            return _("%(minutes)s min", minutes=minutes)
-        if not minutes:
-            return _("%(hours)s h", hours=hours)
-        return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
-
-    def _udm_card_apps(self, template):
-        """The card's preview of the apps `template` opens ("With template X you
-        will use: Discuss, Contacts."), or False."""
-        names = self._udm_template_apps(template) if template else []
-        return bool(names) and _(
-            "With template %(template)s you will use: %(apps)s.",
-            template=template.name,
-            apps=", ".join(names),
-        )
-
-    def _udm_template_apps(self, template):
-        """Names of the apps (root menus with an icon) that the groups of `template`
-        open, in the reader's language. Computed in sudo once per request and
-        template."""
-        cache = getattr(request, "udm_template_apps", None)
-        if cache is None:
-            cache = request.udm_template_apps = {}
-        if template.id not in cache:
-            cache[template.id] = self._udm_compute_template_apps(template.sudo())
-        return cache[template.id]
-
-    @staticmethod
-    def _udm_compute_template_apps(template):
-        """See _udm_template_apps: a root menu with a `web_icon` is listed when it has
-        no groups or one of the template's groups (implied ones included; the
-        technical features group is left out, as Odoo does outside debug mode)."""
-        env = template.env
-        groups = template.groups_id | template.groups_id.trans_implied_ids
-        groups -= env.ref("base.group_no_one")
-        menus = (
-            env["ir.ui.menu"]
-            .sudo()
-            .with_context(**{"ir.ui.menu.full_list": True})
-            .search([("parent_id", "=", False), ("web_icon", "!=", False)])
-        )
-        return menus.filtered(
-            lambda menu: not menu.groups_id or menu.groups_id & groups
-        ).mapped("name")
-
-    @staticmethod
-    def _udm_card_seats(Switch, user, now):
-        """The card's warning when every seat is taken (a switch now would be
-        refused), with when one should free up; False otherwise."""
-        try:
-            Switch._udm_check_seats(now, user)
-        except UdmLimitReached as full:
-            free_at = getattr(full, "udm_free_at", None)
-            time = free_at and Switch._udm_format_clock(free_at, user)
-            if Switch._udm_max_seats() == 1:
-                if time:
-                    return _(
-                        "The only seat is taken; it should free up at about %(time)s.",
-                        time=time,
-                    )
-                return _(
-                    "The only seat is taken; it frees up when its user switches back "
-                    "to portal."
-                )
-            if time:
-                return _(
-                    "All seats are taken; one should free up at about %(time)s.",
-                    time=time,
-                )
-            return _(
-                "All seats are taken; one frees up when a user switches back to portal."
-            )
-        return False
-
-    def _udm_card_switched(self, switch, user, now):
-        """The card of a user switched to internal: the time left, the way back."""
-        Switch = switch.browse()
-        status = switch._udm_status()
-        end = status.get("end_deadline")
-        return {
-            "state": "switched",
-            "intro": _(
-                "You are working as an internal user (template %(template)s).",
-                template=switch.template_id.name,
-            )
-            if switch.template_id
-            else _("You are working as an internal user."),
-            "time_left": _(
-                "Idle time left: %(left)s (until %(time)s, longer as long as you work "
-                "in the backend).",
-                left=Switch._udm_format_delay(switch.deadline - now),
-                time=Switch._udm_format_clock(switch.deadline, user),
-            )
-            if switch.deadline
-            else _("You are not switched back when idle: log out to switch back."),
-            "end": end
-            and _(
-                "Internal access ends at %(time)s at the latest.",
-                time=Switch._udm_format_clock(_from_epoch_ms(end), user),
-            ),
         }
 
     def _udm_revert_notice(self, user):
@@ -505,8 +307,3 @@ class UserDynamicManagementPortal(CustomerPortal):
         if reason is not None:
             request.session[SESSION_REASON_KEY] = reason if reason.strip() else ""
         return request.redirect("/my", 303)
-
-
-def _from_epoch_ms(value):
-    """Epoch milliseconds → UTC naive datetime."""
-    return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)

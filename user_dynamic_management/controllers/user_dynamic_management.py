@@ -4,13 +4,7 @@ from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from odoo.addons.web.controllers.home import Home
-
 from ..models.ir_http import SESSION_NEXT_CHECK
-from .portal import UserDynamicManagementPortal
-
-# reasons the login page may explain (a code in the URL, never text from the URL)
-LOGIN_REASONS = ("logout",)
 
 
 class UserDynamicManagement(http.Controller):
@@ -89,20 +83,3 @@ class UserDynamicManagement(http.Controller):
         # this session knows it is no longer switched: no "reverted meanwhile" reload
         request.session.pop(SESSION_NEXT_CHECK, None)
         return {"redirect": "/my"}
-
-
-class UserDynamicManagementHome(Home):
-    @http.route()
-    def web_login(self, *args, **kw):
-        """The login page a user lands on after a logout that reverted them says why."""
-        response = super().web_login(*args, **kw)
-        reason = request.params.get("udm_reverted")
-        if (
-            request.httprequest.method == "GET"
-            and reason in LOGIN_REASONS
-            and getattr(response, "qcontext", None) is not None
-        ):
-            response.qcontext["udm_login_message"] = (
-                UserDynamicManagementPortal._udm_revert_message(reason)
-            )
-        return response

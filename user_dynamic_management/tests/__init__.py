@@ -26,3 +26,4 @@ from . import test_second_factor
 from . import test_extension
 from . import test_revert_confirmation
 from . import test_extension_requests
+from . import test_portal_card_window

@@ -299,7 +299,9 @@ class TestPortalCard(UdmCommon, HttpCase):
         self.portal_user2._udm_switch_to_internal()
         self._browser(self.portal_user)
         page = self._get("/my")
-        self.assertRegex(page, r'class="alert alert-warning o_udm_quota"[^>]*>\s*Too')
+        self.assertRegex(
+            page, r'class="alert alert-warning o_udm_quota[^"]*"[^>]*>\s*Too'
+        )
         self.assertIn("The only seat is taken;", page)
         self.assertNotIn("text-warning", page)
 

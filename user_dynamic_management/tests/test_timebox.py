@@ -88,6 +88,28 @@ class TestTimebox(UdmCommon, HttpCase):
         Menu.create(
             {"name": "UDM Timebox Submenu", "web_icon": ICON, "parent_id": cls.app.id}
         )
+        # an app is listed when one of its menus opens something the template may
+        # read; an app whose menus all need another group is not
+        cls.empty_app = Menu.create({"name": "UDM Timebox Empty App", "web_icon": ICON})
+        action = cls.env["ir.actions.act_window"].create(
+            {"name": "UDM Timebox Contacts", "res_model": "res.partner"}
+        )
+        for app in (cls.app, cls.open_app, cls.hidden_app, cls.debug_app):
+            Menu.create(
+                {
+                    "name": f"{app.name} Contacts",
+                    "parent_id": app.id,
+                    "action": f"ir.actions.act_window,{action.id}",
+                }
+            )
+        Menu.create(
+            {
+                "name": "UDM Timebox Empty App Contacts",
+                "parent_id": cls.empty_app.id,
+                "action": f"ir.actions.act_window,{action.id}",
+                "groups_id": [Command.set(cls.group_other.ids)],
+            }
+        )
         for user in (cls.portal_user, cls.portal_user2):
             user.switch_template_id = cls.timebox_template
         # start_tour logs in with password = login
@@ -296,6 +318,7 @@ class TestTimebox(UdmCommon, HttpCase):
             "UDM Timebox Debug App",
             "UDM Timebox No Icon",
             "UDM Timebox Submenu",
+            "UDM Timebox Empty App",
         ):
             self.assertNotIn(name, apps)
         self.assertLess(

@@ -64,8 +64,12 @@ function start(assert, {info = {}, rpc = () => ({})} = {}) {
         notifications: [],
         env: {bus: new EventBus()},
         presence: {bus: new EventBus(), getLastPresence: () => clock.now},
+        // The bus notifications the service listens to, by type
+        subscriptions: {},
         busService: Object.assign(new EventBus(), {
-            subscribe: () => null,
+            subscribe: (type, callback) => {
+                fake.subscriptions[type] = callback;
+            },
             start: () => null,
         }),
         /** Runs the timers due within `ms`, in order, and lets promises settle. */
@@ -437,3 +441,70 @@ QUnit.test("an answer sent before an extension does not undo it", async (assert)
     );
     assert.strictEqual(fake.service.state.endDeadline, extended + 60000);
 });
+
+QUnit.test(
+    "an extension the approvers decide: asked, then the new end shows",
+    async (assert) => {
+        const extended = NOW + 30 * 60000;
+        let end = NOW + 50000;
+        const fake = start(assert, {
+            info: {
+                idle_enabled: false,
+                deadline: false,
+                end_deadline: end,
+                extension_minutes: 30,
+                extension_approval: true,
+            },
+            rpc: (route) =>
+                route === EXTEND
+                    ? {
+                          extended: false,
+                          requested: true,
+                          minutes: 30,
+                          message: "The approvers were asked.",
+                          status: activeStatus({
+                              end_deadline: end,
+                              extension_minutes: 0,
+                              extension_note: "Extension of 30 min asked.",
+                          }),
+                      }
+                    : activeStatus({end_deadline: end}),
+        });
+        assert.strictEqual(fake.service.extendLabel(), "Ask to extend by 30 minutes");
+        await fake.service.extend();
+        const asked = fake.notifications.find(
+            (n) => n.className === "o_udm_extend_requested"
+        );
+        assert.strictEqual(asked.message, "The approvers were asked.");
+        assert.strictEqual(fake.service.state.endDeadline, NOW + 50000, "not yet");
+        assert.strictEqual(fake.service.state.extensionMinutes, 0, "asked once");
+        assert.strictEqual(
+            fake.service.state.extensionNote,
+            "Extension of 30 min asked."
+        );
+        // An older switch's decision, replayed by the bus: ignored
+        fake.rpcs.length = 0;
+        fake.subscriptions["user_dynamic_management/extension_decided"]({
+            switch_id: 6,
+            granted: true,
+            message: "old",
+        });
+        await fake.advance(0);
+        assert.deepEqual(fake.rpcs, []);
+        // An approver extends it: the user is told, the server gives the new end
+        end = extended;
+        fake.subscriptions["user_dynamic_management/extension_decided"]({
+            switch_id: 7,
+            granted: true,
+            message: "An approver extended your internal access by 30 minutes.",
+        });
+        await fake.advance(0);
+        assert.deepEqual(fake.rpcs, [STATUS]);
+        assert.strictEqual(fake.service.state.endDeadline, extended);
+        const told = fake.notifications.filter((n) => n.className === "o_udm_extended");
+        assert.deepEqual(
+            told.map((n) => n.message),
+            ["An approver extended your internal access by 30 minutes."]
+        );
+    }
+);

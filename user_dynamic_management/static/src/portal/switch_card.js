@@ -24,8 +24,9 @@ export function quotaFreeAt(nextAt, serverNow, loadedAt) {
  *
  * - After a refused switch, the reason typed is written back in the form (the server
  *   keeps it for one display; never the password).
- * - While the switch quota is full the button is disabled; it is enabled again when
- *   the quota frees, and the quota line then says so.
+ * - While the switch quota is full, or outside the template's switch windows, the
+ *   button is disabled; it is enabled again when the quota frees and the next window
+ *   opens, and the card then says so.
  */
 publicWidget.registry.UdmSwitchCard = publicWidget.Widget.extend({
     selector: "#udm_switch_to_internal",
@@ -74,10 +75,13 @@ publicWidget.registry.UdmSwitchCard = publicWidget.Widget.extend({
         if (button) {
             button.disabled = false;
         }
-        const quota = this.el.querySelector(".o_udm_quota");
-        if (quota && this.freeText) {
-            quota.textContent = this.freeText;
-            quota.classList.replace("alert-warning", "alert-success");
+        // The lines saying why the user waits (the quota, the switch window): the
+        // first now says the user can switch, the others go
+        const waits = [...this.el.querySelectorAll(".o_udm_wait")];
+        if (waits.length && this.freeText) {
+            waits[0].textContent = this.freeText;
+            waits[0].classList.replace("alert-warning", "alert-success");
+            waits.slice(1).forEach((line) => line.remove());
         }
     },
 });

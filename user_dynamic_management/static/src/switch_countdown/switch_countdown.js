@@ -75,7 +75,7 @@ export class SwitchCountdown extends Component {
     }
 
     get extendText() {
-        return _t("Extend by %s minutes", this.state.extensionMinutes);
+        return this.switchService.extendLabel();
     }
 
     onExtend() {

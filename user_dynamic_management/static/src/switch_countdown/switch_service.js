@@ -30,6 +30,7 @@ export {formatClock, formatCountdown} from "./switch_clock";
 
 export const STORAGE_KEY = "user_dynamic_management.switch";
 const BUS_REVERTED = "user_dynamic_management/reverted";
+const BUS_EXTENSION_DECIDED = "user_dynamic_management/extension_decided";
 const TICK_MS = 1000;
 // The bus worker's websocket was closed because the session is no longer valid
 const WEBSOCKET_SESSION_EXPIRED = 4001;
@@ -54,6 +55,8 @@ function initialState(info) {
         // Minutes "Extend" adds now (0: not offered), and why none when the policy has
         // extensions ("")
         extensionMinutes: known.extension_minutes || 0,
+        // Whether "Extend" asks the approvers (an extension request) for them
+        extensionApproval: Boolean(known.extension_approval),
         extensionNote: known.extension_note || "",
         // Ms before the switch ends, null without any deadline
         remaining: null,
@@ -155,6 +158,9 @@ export class SwitchCountdownService {
         this.listen(this.presence.bus, "presence", () => this.onActivity());
         this.listen(this.busService, "reconnecting", (ev) => this.onReconnecting(ev));
         this.busService.subscribe(BUS_REVERTED, (payload) => this.onReverted(payload));
+        this.busService.subscribe(BUS_EXTENSION_DECIDED, (payload) =>
+            this.onExtensionDecided(payload)
+        );
         this.busService.start();
         this.tickTimer = browser.setInterval(() => this.update(), TICK_MS);
         if (coversInput(this.info, this.loadedAt, this.offset)) {
@@ -473,7 +479,7 @@ export class SwitchCountdownService {
                 buttons: minutes
                     ? [
                           {
-                              name: _t("Extend by %s minutes", minutes),
+                              name: this.extendLabel(),
                               primary: true,
                               onClick: () => this.extend(),
                           },
@@ -481,6 +487,18 @@ export class SwitchCountdownService {
                     : undefined,
             }
         );
+    }
+
+    /**
+     * The label of "Extend": "Ask to extend by N minutes" when the approvers decide.
+     *
+     * @returns {String}
+     */
+    extendLabel() {
+        const minutes = this.state.extensionMinutes;
+        return this.state.extensionApproval
+            ? _t("Ask to extend by %s minutes", minutes)
+            : _t("Extend by %s minutes", minutes);
     }
 
     /**
@@ -569,6 +587,7 @@ export class SwitchCountdownService {
         this.state.idleMs = status.idle_seconds * 1000;
         this.state.endDeadline = status.end_deadline || 0;
         this.state.extensionMinutes = status.extension_minutes || 0;
+        this.state.extensionApproval = Boolean(status.extension_approval);
         this.state.extensionNote = status.extension_note || "";
         this.activityIntervalMs = activityIntervalMs(status);
         if (status.deadline) {
@@ -770,6 +789,12 @@ export class SwitchCountdownService {
                 _t("Your internal access now ends at %s.", this.endDisplay()),
                 {type: "success", className: "o_udm_extended"}
             );
+        } else if (result.requested) {
+            this.notification.add(result.message, {
+                title: _t("Extension asked"),
+                type: "info",
+                className: "o_udm_extend_requested",
+            });
         } else {
             this.notification.add(result.message, {
                 title: _t("Not extended"),
@@ -777,6 +802,25 @@ export class SwitchCountdownService {
                 className: "o_udm_extend_refused",
             });
         }
+    }
+
+    /**
+     * An approver decided on this switch's extension request (bus): the decision
+     * is shown, and the server tells the new end.
+     *
+     * @param {Object} payload {switch_id, granted, message}
+     */
+    onExtensionDecided({switch_id, granted, message}) {
+        if (switch_id !== this.state.switchId || this.leaving) {
+            // Replayed by the bus for an older switch
+            return;
+        }
+        this.notification.add(message, {
+            type: granted ? "success" : "warning",
+            className: granted ? "o_udm_extended" : "o_udm_extend_refused",
+        });
+        this.hideWarning();
+        this.check();
     }
 
     /** "Back to portal now": saves the open forms, then the server reverts. */
