@@ -25,3 +25,4 @@ from . import test_windows
 from . import test_second_factor
 from . import test_extension
 from . import test_revert_confirmation
+from . import test_policy_tours
