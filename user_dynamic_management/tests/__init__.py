@@ -27,3 +27,4 @@ from . import test_extension
 from . import test_revert_confirmation
 from . import test_extension_requests
 from . import test_portal_card_window
+from . import test_policy_tours
