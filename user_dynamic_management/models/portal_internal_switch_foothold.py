@@ -197,6 +197,10 @@ class PortalInternalSwitch(models.Model):
                 to_remove |= group
                 continue
             Model = self.env[model_name].with_user(user).with_context(active_test=False)
+            # a model the portal user has no access to at all: search would raise
+            if not Model.check_access_rights("read", raise_exception=False):
+                to_remove |= group
+                continue
             readable = set(Model.search([("id", "in", group.mapped("res_id"))]).ids)
             to_remove |= group.filtered(
                 lambda follower, readable=readable: follower.res_id not in readable

@@ -43,9 +43,10 @@ class PortalInternalSwitchRequest(models.Model):
             raise UserError(
                 _("You already asked for an extension: an approver will answer.")
             )
+        # the requester cannot read requests: they do not follow theirs
         request = (
             self.sudo()
-            .with_context(mail_create_nolog=True)
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(
                 {
                     "user_id": switch.user_id.id,

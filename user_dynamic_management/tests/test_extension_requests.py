@@ -213,6 +213,29 @@ class TestExtensionRequests(UdmCommon, HttpCase):
         self.assertIn("You already asked for an extension", result["message"])
         self.assertEqual(len(self._requests()), 1)
         self.assertEqual(switch.extended_minutes, 0)
+        # the switch ends (the request's requester does not follow it: no access
+        # error at the revert), the request expires with it
+        self.portal_user._udm_revert("idle")
+        self.assertEqual(switch.state, "reverted")
+        self.assertEqual(self._requests().state, "expired")
+        self.assertTrue(self.portal_user.share)
+
+    def test_revert_removes_follows_of_models_the_user_cannot_read(self):
+        switch = self._switch(frozen=False)
+        # while switched, the user follows a Full User Request (a model portal users
+        # have no access to at all)
+        other = self.Request.sudo().create({"user_id": self.portal_user2.id})
+        self.env["mail.followers"].sudo().create(
+            {
+                "res_model": other._name,
+                "res_id": other.id,
+                "partner_id": self.portal_user.partner_id.id,
+            }
+        )
+        self.assertIn(self.portal_user.partner_id, other.message_partner_ids)
+        self.portal_user._udm_revert("idle")
+        self.assertEqual(switch.state, "reverted")
+        self.assertNotIn(self.portal_user.partner_id, other.message_partner_ids)
 
     def test_without_approval_extend_still_extends(self):
         switch = self._switch()
