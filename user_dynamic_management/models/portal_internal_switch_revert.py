@@ -66,8 +66,30 @@ class PortalInternalSwitch(models.Model):
                 if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
                     raise
                 _logger.info("Revert postponed by a concurrent update: %s", error)
+            except Exception:
+                # one switch whose revert fails (an override, unexpected data) must
+                # not keep every other user internal: each is reverted on its own
+                _logger.exception(
+                    "Reverting %d switches at once failed: one by one now",
+                    len(switches),
+                )
+                reverted |= switches._udm_revert_one_by_one(reason, now)
         if wait_near_deadline:
             self._udm_wake_up_at_next_deadline(now)
+
+    def _udm_revert_one_by_one(self, reason, due_at):
+        """Revert these due switches each in its own savepoint; a failure is logged
+        and leaves that switch for the next run. Returns the reverted switches."""
+        reverted = self.browse()
+        for switch in self:
+            try:
+                with self.env.cr.savepoint():
+                    reverted |= switch._udm_revert(
+                        reason, due_at=due_at, skip_locked=True
+                    )
+            except Exception:
+                _logger.exception("Revert of switch #%s failed", switch.id)
+        return reverted
 
     @api.model
     def _udm_next_deadline(self):

@@ -28,3 +28,4 @@ from . import test_revert_confirmation
 from . import test_extension_requests
 from . import test_portal_card_window
 from . import test_policy_tours
+from . import test_revert_resilience
