@@ -2,6 +2,7 @@ from . import base
 from . import bus_bus
 from . import ir_http
 from . import ir_websocket
+from . import udm_audit_log_mixin
 from . import portal_internal_switch
 
 # the switch model's jobs, before the files that extend them
