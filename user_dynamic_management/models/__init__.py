@@ -24,6 +24,13 @@ from . import res_groups
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import res_users_account_guard
+from . import res_users_cockpit
+from . import res_users_eligibility
+from . import res_users_policy
+from . import res_users_second_factor
+from . import res_users_session
+from . import res_users_withdrawal
 from . import portal_internal_switch_extension
 from . import res_users_extension
 from . import portal_internal_switch_request_extension

@@ -1,10 +1,26 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Names shared by the switch model's files, the controllers and other addons:
-settings keys, timings, the trusted-write marker, revert reasons, refusals."""
+the admin group, settings keys, timings, the trusted-write marker, revert reasons,
+refusals."""
 
 from odoo.exceptions import UserError
 
+MANAGER_GROUP = "base.group_erp_manager"
+# what /my, the switch and the policy read of a user and of their template
+UDM_POLICY_FIELDS = [
+    "allow_portal_access_internal",
+    "enable_idle_time",
+    "idle_time",
+    "udm_allowed_until",
+    "udm_approval",
+    "udm_max_duration",
+    "udm_daily_limit",
+    "udm_cooldown",
+    "udm_template_seats",
+    "switch_template_id",
+    "is_access_right_template",
+]
 PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
