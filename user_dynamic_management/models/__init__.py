@@ -18,6 +18,10 @@ from . import portal_internal_switch_quota
 from . import portal_internal_switch_refusal
 from . import portal_internal_switch_report
 from . import portal_internal_switch_request
+from . import portal_internal_switch_request_approvers
+from . import portal_internal_switch_request_decision
+from . import portal_internal_switch_request_expiry
+from . import portal_internal_switch_request_filing
 from . import portal_internal_switch_token
 from . import portal_internal_switch_window
 from . import res_groups

@@ -28,6 +28,16 @@ PARAM_REQUIRE_TOTP = "user_dynamic_management.require_totp"
 PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
 PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
 PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
+# Full User Requests
+PARAM_REQUIRE_REASON = "user_dynamic_management.require_reason"
+PARAM_REQUIRE_APPROVAL = "user_dynamic_management.require_approval"
+PARAM_APPROVER_GROUP = "user_dynamic_management.approver_group_id"
+PARAM_APPROVAL_VALIDITY = "user_dynamic_management.approval_validity"
+PARAM_REQUEST_EXPIRY = "user_dynamic_management.request_expiry"
+DEFAULT_APPROVAL_VALIDITY = 24  # hours to use an approval
+DEFAULT_REQUEST_EXPIRY = 48  # hours an unanswered request waits
+# approvers named in Settings one by one, besides the approvers group
+APPROVERS_XMLID = "user_dynamic_management.group_request_approver"
 # every setting of the addon is an ir.config_parameter under this prefix
 PARAM_PREFIX = "user_dynamic_management."
 # the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in
