@@ -6,6 +6,7 @@ from . import udm_audit_log_mixin
 from . import portal_internal_switch
 
 # the switch model's jobs, before the files that extend them
+from . import portal_internal_switch_company_day
 from . import portal_internal_switch_deadline
 from . import portal_internal_switch_limits
 from . import portal_internal_switch_notify

@@ -9,9 +9,7 @@ switch under the same lock as the quota and the seats, so two workers cannot bot
 let a user past a limit.
 """
 
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import _, api, models
 
@@ -30,15 +28,6 @@ class PortalInternalSwitch(models.Model):
         self._udm_check_cooldown(now, user, policy["cooldown"])
         self._udm_check_template_seats(now, user, template)
         return res
-
-    @api.model
-    def _udm_day_start(self, now):
-        """Midnight of `now`'s day in the company's timezone (never the user's own,
-        which a portal user may set), as a UTC naive datetime."""
-        tz = pytz.timezone(self.env.company.sudo().partner_id.tz or "UTC")
-        local_day = pytz.utc.localize(now).astimezone(tz).date()
-        midnight = tz.localize(datetime.combine(local_day, time.min))
-        return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _udm_check_daily_limit(self, now, user, daily_limit):

@@ -4,7 +4,7 @@
 Access Internal" or a group whose members may switch), "Allowed until" (a day of the
 company's calendar), the template's switch windows and planned internal access."""
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 
@@ -37,19 +37,14 @@ class ResUsers(models.Model):
             return False
         return not user._udm_allowed_until_passed()
 
-    @api.model
-    def _udm_today(self):
-        """Today's date for "Allowed until": in the company's timezone (its partner's),
-        else UTC; never the user's own timezone, which a portal user may set
-        themselves and so gain up to a day."""
-        tz = self.env.company.sudo().partner_id.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz))
-
     def _udm_allowed_until_passed(self):
-        """Whether this user's "Allowed until" is a day before today."""
+        """Whether this user's "Allowed until" is a day before today, in the
+        company's calendar (never the user's own timezone, which a portal user may set
+        themselves and so gain up to a day)."""
         self.ensure_one()
         until = self.sudo().udm_allowed_until
-        return bool(until and until < self._udm_today())
+        Switch = self.env["portal.internal.switch"]
+        return bool(until and until < Switch._udm_company_date())
 
     def _udm_check_switch_allowed(self):
         """Raise UserError when this user may not switch right now. Extension point."""
