@@ -98,37 +98,43 @@ class PortalInternalSwitch(models.Model):
             if moment
         ]
         free_at = min(deadlines, default=None)
+        error = UdmLimitReached(
+            self._udm_template_seats_message(template, seats, free_at, now, user)
+        )
+        error.udm_free_at = free_at
+        raise error
+
+    @api.model
+    def _udm_template_seats_message(self, template, seats, free_at, now, user):
+        """The refusal when the `seats` of `template` are taken: when one is expected
+        to free up (`free_at`, the earliest deadline of its open switches, in
+        `user`'s timezone), or, with no deadline set, that one frees up at a switch
+        back."""
         values = {"template": template.sudo().name, "seats": seats}
         if free_at:
             values.update(
                 delay=self._udm_format_delay(max(free_at - now, timedelta())),
                 time=self._udm_format_clock(free_at, user),
             )
-            message = (
-                _(
+            if seats == 1:
+                return _(
                     "The only seat of %(template)s is taken. It is expected to free "
                     "up in %(delay)s (at %(time)s).",
                     **values,
                 )
-                if seats == 1
-                else _(
-                    "All %(seats)s seats of %(template)s are taken. One is expected "
-                    "to free up in %(delay)s (at %(time)s).",
-                    **values,
-                )
+            return _(
+                "All %(seats)s seats of %(template)s are taken. One is expected "
+                "to free up in %(delay)s (at %(time)s).",
+                **values,
             )
-        elif seats == 1:
-            message = _(
+        if seats == 1:
+            return _(
                 "The only seat of %(template)s is taken. It frees up when its user "
                 "switches back to portal.",
                 **values,
             )
-        else:
-            message = _(
-                "All %(seats)s seats of %(template)s are taken. One frees up when one "
-                "of its users switches back to portal.",
-                **values,
-            )
-        error = UdmLimitReached(message)
-        error.udm_free_at = free_at
-        raise error
+        return _(
+            "All %(seats)s seats of %(template)s are taken. One frees up when one "
+            "of its users switches back to portal.",
+            **values,
+        )

@@ -25,34 +25,8 @@ class PortalInternalSwitchRequest(models.Model):
         """
         user = user.sudo()
         user.ensure_one()
-        user._udm_check_switch_allowed()
-        reason_text = (reason_text or "").strip()
-        if self._udm_reason_required() and not reason_text:
-            raise UserError(_("Please say why you need internal access."))
-        if duration < 0:
-            raise UserError(_("The wanted duration cannot be negative."))
-        template = user._access_right_template_effective()
-        maximum = user._udm_policy(template)["max_duration"] if template else 0
-        if maximum and duration > maximum:
-            raise UserError(
-                _(
-                    "You can ask for at most %(max)s minutes of internal access.",
-                    max=maximum,
-                )
-            )
-        # one open request per user, also with two tabs: lock the user
-        self.env.cr.execute(
-            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
-            log_exceptions=False,
-        )
-        if self.sudo().search_count(
-            [
-                ("user_id", "=", user.id),
-                ("kind", "=", "switch"),
-                ("state", "in", ("pending", "approved")),
-            ]
-        ):
-            raise UserError(_("You already have a request waiting or approved."))
+        reason_text, template = self._udm_check_filing(user, reason_text, duration)
+        self._udm_check_one_open(user)
         now = fields.Datetime.now()
         if template:
             self._udm_check_request_pace(user, user._udm_fairness_policy(template), now)
@@ -74,6 +48,46 @@ class PortalInternalSwitchRequest(models.Model):
             "user_dynamic_management.mail_template_request_filed", request, user
         )
         return request
+
+    @api.model
+    def _udm_check_filing(self, user, reason_text, duration):
+        """Check what the portal user `user` asks for (see _udm_file); return (the
+        reason, stripped; their template, maybe empty). Raises UserError when they
+        may not switch, give no reason while one is required, or ask for a negative
+        duration or more than the maximum duration."""
+        user._udm_check_switch_allowed()
+        reason_text = (reason_text or "").strip()
+        if self._udm_reason_required() and not reason_text:
+            raise UserError(_("Please say why you need internal access."))
+        if duration < 0:
+            raise UserError(_("The wanted duration cannot be negative."))
+        template = user._access_right_template_effective()
+        maximum = user._udm_policy(template)["max_duration"] if template else 0
+        if maximum and duration > maximum:
+            raise UserError(
+                _(
+                    "You can ask for at most %(max)s minutes of internal access.",
+                    max=maximum,
+                )
+            )
+        return reason_text, template
+
+    @api.model
+    def _udm_check_one_open(self, user):
+        """Raise UserError when `user` already has a request waiting or approved."""
+        # one open request per user, also with two tabs: lock the user
+        self.env.cr.execute(
+            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
+            log_exceptions=False,
+        )
+        if self.sudo().search_count(
+            [
+                ("user_id", "=", user.id),
+                ("kind", "=", "switch"),
+                ("state", "in", ("pending", "approved")),
+            ]
+        ):
+            raise UserError(_("You already have a request waiting or approved."))
 
     @api.model
     def _udm_check_request_pace(self, user, policy, now):
