@@ -155,15 +155,9 @@ class UserDynamicManagementPortal(UdmSwitchCard, CustomerPortal):
             duration = self._udm_clean_switch_duration(duration)
             # every refusal rolls back whatever was done before it
             with request.env.cr.savepoint():
-                auth_method = "session"
-                if self._udm_confirm_password():
-                    self._udm_check_password(user, values["password"])
-                    auth_method = "password"
-                if user._udm_second_factor_required():
-                    user._udm_check_second_factor(kw.get("totp_code"))
-                    auth_method = (
-                        "password_totp" if auth_method == "password" else "totp"
-                    )
+                auth_method = self._udm_confirm_identity(
+                    user, values["password"], kw.get("totp_code")
+                )
                 user._udm_switch_to_internal(
                     ip_address=request.httprequest.remote_addr,
                     user_agent=self._udm_clean_user_agent(
@@ -183,18 +177,36 @@ class UserDynamicManagementPortal(UdmSwitchCard, CustomerPortal):
             )
         except (UserError, ValidationError) as error:
             # (a double submit is no error: the switch is idempotent)
-            _logger.info("Switch to internal refused for %s: %s", user.login, error)
-            # after the rollback of the refused switch, so that the e-mail and the
-            # log stay
-            if isinstance(error, UdmLimitReached):
-                request.env["portal.internal.switch"].sudo()._udm_notify_refused(
-                    user, str(error.args[0])
-                )
-            request.env["portal.internal.switch.refusal"]._udm_record(user, error)
-            return self._udm_back_to_my(
-                str(error.args[0]), reason=values.get("reason") or ""
-            )
+            return self._udm_switch_refused(user, error, values.get("reason"))
         return request.redirect("/web", 303)
+
+    def _udm_confirm_identity(self, user, password, totp_code):
+        """Check who `user` is as Settings ask at the switch (their password, a
+        two-factor code); return how they confirmed it (auth_method of the switch:
+        "session", "password", "totp" or "password_totp"). Raises AccessDenied for a
+        wrong password, UserError for a missing or wrong two-factor code."""
+        auth_method = "session"
+        if self._udm_confirm_password():
+            self._udm_check_password(user, password)
+            auth_method = "password"
+        if user._udm_second_factor_required():
+            user._udm_check_second_factor(totp_code)
+            auth_method = "password_totp" if auth_method == "password" else "totp"
+        return auth_method
+
+    def _udm_switch_refused(self, user, error, reason):
+        """Back to /my after the refused switch of `user` (`error`, a UserError or
+        ValidationError), with the reason they typed (`reason`); the refusal is
+        logged, and a limit reached e-mailed as Settings ask."""
+        _logger.info("Switch to internal refused for %s: %s", user.login, error)
+        # after the rollback of the refused switch, so that the e-mail and the
+        # log stay
+        if isinstance(error, UdmLimitReached):
+            request.env["portal.internal.switch"].sudo()._udm_notify_refused(
+                user, str(error.args[0])
+            )
+        request.env["portal.internal.switch.refusal"]._udm_record(user, error)
+        return self._udm_back_to_my(str(error.args[0]), reason=reason or "")
 
     def _udm_check_password(self, user, password):
         """Raise AccessDenied unless `password` is the user's password (login rate limit

@@ -2,9 +2,11 @@ from . import base
 from . import bus_bus
 from . import ir_http
 from . import ir_websocket
+from . import udm_audit_log_mixin
 from . import portal_internal_switch
 
 # the switch model's jobs, before the files that extend them
+from . import portal_internal_switch_company_day
 from . import portal_internal_switch_deadline
 from . import portal_internal_switch_limits
 from . import portal_internal_switch_notify
@@ -17,12 +19,23 @@ from . import portal_internal_switch_quota
 from . import portal_internal_switch_refusal
 from . import portal_internal_switch_report
 from . import portal_internal_switch_request
+from . import portal_internal_switch_request_approvers
+from . import portal_internal_switch_request_decision
+from . import portal_internal_switch_request_expiry
+from . import portal_internal_switch_request_filing
 from . import portal_internal_switch_token
 from . import portal_internal_switch_window
 from . import res_groups
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import res_users_account_guard
+from . import res_users_cockpit
+from . import res_users_eligibility
+from . import res_users_policy
+from . import res_users_second_factor
+from . import res_users_session
+from . import res_users_withdrawal
 from . import portal_internal_switch_extension
 from . import res_users_extension
 from . import portal_internal_switch_request_extension

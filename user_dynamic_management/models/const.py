@@ -1,10 +1,26 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Names shared by the switch model's files, the controllers and other addons:
-settings keys, timings, the trusted-write marker, revert reasons, refusals."""
+the admin group, settings keys, timings, the trusted-write marker, revert reasons,
+refusals."""
 
 from odoo.exceptions import UserError
 
+MANAGER_GROUP = "base.group_erp_manager"
+# what /my, the switch and the policy read of a user and of their template
+UDM_POLICY_FIELDS = [
+    "allow_portal_access_internal",
+    "enable_idle_time",
+    "idle_time",
+    "udm_allowed_until",
+    "udm_approval",
+    "udm_max_duration",
+    "udm_daily_limit",
+    "udm_cooldown",
+    "udm_template_seats",
+    "switch_template_id",
+    "is_access_right_template",
+]
 PARAM_MAX = "user_dynamic_management.max_portal_user"
 PARAM_TIME_LIMIT = "user_dynamic_management.time_limit"
 PARAM_CONFIRM_PASSWORD = "user_dynamic_management.confirm_password"
@@ -12,6 +28,16 @@ PARAM_REQUIRE_TOTP = "user_dynamic_management.require_totp"
 PARAM_MAX_SEATS = "user_dynamic_management.max_seats"
 PARAM_NOTIFY_MANAGERS = "user_dynamic_management.notify_managers"
 PARAM_NOTIFY_USER = "user_dynamic_management.notify_user"
+# Full User Requests
+PARAM_REQUIRE_REASON = "user_dynamic_management.require_reason"
+PARAM_REQUIRE_APPROVAL = "user_dynamic_management.require_approval"
+PARAM_APPROVER_GROUP = "user_dynamic_management.approver_group_id"
+PARAM_APPROVAL_VALIDITY = "user_dynamic_management.approval_validity"
+PARAM_REQUEST_EXPIRY = "user_dynamic_management.request_expiry"
+DEFAULT_APPROVAL_VALIDITY = 24  # hours to use an approval
+DEFAULT_REQUEST_EXPIRY = 48  # hours an unanswered request waits
+# approvers named in Settings one by one, besides the approvers group
+APPROVERS_XMLID = "user_dynamic_management.group_request_approver"
 # every setting of the addon is an ir.config_parameter under this prefix
 PARAM_PREFIX = "user_dynamic_management."
 # the cron runner sleeps up to a minute (+ jitter: the thread number, or pid % 10 in

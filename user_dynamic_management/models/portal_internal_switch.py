@@ -44,6 +44,7 @@ class PortalInternalSwitch(models.Model):
     """
 
     _name = "portal.internal.switch"
+    _inherit = "udm.audit.log.mixin"
     _description = "Portal Switch to Internal"
     _order = "start_date desc, id desc"
     _rec_name = "user_id"
@@ -252,40 +253,13 @@ class PortalInternalSwitch(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # An audit log: only the addon's own code writes it
+    # An audit log: only the addon's own code writes it (udm.audit.log.mixin)
     # ------------------------------------------------------------------
 
-    def _udm_check_own_write(self):
-        """Refuse any change that does not come from the addon's private methods.
-
-        ACLs already refuse writes over RPC; this also holds if someone grants them, or
-        calls write() as a superuser by mistake. The context key alone is not enough
-        (RPC callers choose their context): the caller must also be sudo.
-        """
-        if not (self.env.su and is_own_write(self.env)):
-            raise AccessError(
-                _(
-                    "Portal switches are an audit log: they cannot be changed or "
-                    "deleted."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._udm_check_own_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._udm_check_own_write()
-        return super().write(vals)
-
-    def unlink(self):
-        self._udm_check_own_write()
-        return super().unlink()
-
-    def _udm_own(self):
-        """These switches as the addon's own code handles them (sudo, may write)."""
-        return self.sudo().with_context(**OWN_WRITE_CONTEXT)
+    def _udm_own_write_refusal(self):
+        """What a change that does not come from the addon's private methods is told
+        (see udm.audit.log.mixin)."""
+        return _("Portal switches are an audit log: they cannot be changed or deleted.")
 
     # ------------------------------------------------------------------
     # Actions

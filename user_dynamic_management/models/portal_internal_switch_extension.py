@@ -56,18 +56,11 @@ class PortalInternalSwitch(models.Model):
         """
         self.ensure_one()
         user = self.user_id.sudo()
-        refusal = {"minutes": 0, "kind": "no_end", "reason": ""}
         if not self.end_deadline or not user:
-            refusal["reason"] = _(
-                "Your internal access has no end time: there is nothing to extend."
-            )
-            return refusal
+            return self._udm_no_extension("no_end", now)
         policy = user._udm_policy(self.template_id)
         if not policy["max_extension"]:
-            refusal.update(
-                kind="none", reason=_("Your internal access cannot be extended.")
-            )
-            return refusal
+            return self._udm_no_extension("none", now)
         needs_approval = (
             policy["approval"]
             and not approved
@@ -75,30 +68,12 @@ class PortalInternalSwitch(models.Model):
         )
         left = policy["max_extension"] - self.extended_minutes
         if left <= 0:
-            refusal.update(
-                kind="used",
-                reason=_(
-                    "No extension left: your internal access was already extended "
-                    "by %(minutes)s min, the most allowed.",
-                    minutes=self.extended_minutes,
-                ),
-            )
-            return refusal
-        minutes = min(policy["extension_step"], left, MAX_MINUTES - self.max_duration)
-        access_ends = self._udm_extension_access_ends(now)
-        if access_ends:
-            room = int((access_ends - self.end_deadline).total_seconds() // 60)
-            minutes = min(minutes, room)
+            return self._udm_no_extension("used", now)
+        minutes, access_ends = self._udm_extension_room(
+            now, min(policy["extension_step"], left)
+        )
         if minutes <= 0:
-            refusal.update(
-                kind="access_end",
-                reason=_(
-                    "Your internal access cannot go past %(time)s, the end of its "
-                    "switch window or planned access.",
-                    time=self._udm_format_clock(access_ends or now, user),
-                ),
-            )
-            return refusal
+            return self._udm_no_extension("access_end", now, access_ends)
         if needs_approval:
             # what an approver would be asked for
             return {
@@ -107,6 +82,42 @@ class PortalInternalSwitch(models.Model):
                 "reason": _("An approver must extend your access: ask them."),
             }
         return {"minutes": minutes, "kind": False, "reason": ""}
+
+    def _udm_no_extension(self, kind, now, access_ends=None):
+        """The extension offer of this switch refused at `now` (see
+        _udm_extension_offer): nothing added, the `kind` of refusal and its reason, a
+        sentence for the user (`access_ends`: the end an `access_end` refusal names,
+        else `now`)."""
+        if kind == "no_end":
+            reason = _(
+                "Your internal access has no end time: there is nothing to extend."
+            )
+        elif kind == "none":
+            reason = _("Your internal access cannot be extended.")
+        elif kind == "used":
+            reason = _(
+                "No extension left: your internal access was already extended by "
+                "%(minutes)s min, the most allowed.",
+                minutes=self.extended_minutes,
+            )
+        else:
+            reason = _(
+                "Your internal access cannot go past %(time)s, the end of its switch "
+                "window or planned access.",
+                time=self._udm_format_clock(access_ends or now, self.user_id.sudo()),
+            )
+        return {"minutes": 0, "kind": kind, "reason": reason}
+
+    def _udm_extension_room(self, now, wanted):
+        """(the minutes, at most `wanted`, an extension of this switch may add at
+        `now`: within the PostgreSQL integer of max_duration and the end of its window
+        or planned access; that end, or None; see _udm_extension_access_ends)."""
+        minutes = min(wanted, MAX_MINUTES - self.max_duration)
+        access_ends = self._udm_extension_access_ends(now)
+        if access_ends:
+            room = int((access_ends - self.end_deadline).total_seconds() // 60)
+            minutes = min(minutes, room)
+        return minutes, access_ends
 
     def _udm_extension_access_ends(self, now):
         """When this switch must end at the latest whatever its extensions: the end

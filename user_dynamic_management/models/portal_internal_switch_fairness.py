@@ -9,9 +9,7 @@ switch under the same lock as the quota and the seats, so two workers cannot bot
 let a user past a limit.
 """
 
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import _, api, models
 
@@ -30,15 +28,6 @@ class PortalInternalSwitch(models.Model):
         self._udm_check_cooldown(now, user, policy["cooldown"])
         self._udm_check_template_seats(now, user, template)
         return res
-
-    @api.model
-    def _udm_day_start(self, now):
-        """Midnight of `now`'s day in the company's timezone (never the user's own,
-        which a portal user may set), as a UTC naive datetime."""
-        tz = pytz.timezone(self.env.company.sudo().partner_id.tz or "UTC")
-        local_day = pytz.utc.localize(now).astimezone(tz).date()
-        midnight = tz.localize(datetime.combine(local_day, time.min))
-        return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _udm_check_daily_limit(self, now, user, daily_limit):
@@ -109,37 +98,43 @@ class PortalInternalSwitch(models.Model):
             if moment
         ]
         free_at = min(deadlines, default=None)
+        error = UdmLimitReached(
+            self._udm_template_seats_message(template, seats, free_at, now, user)
+        )
+        error.udm_free_at = free_at
+        raise error
+
+    @api.model
+    def _udm_template_seats_message(self, template, seats, free_at, now, user):
+        """The refusal when the `seats` of `template` are taken: when one is expected
+        to free up (`free_at`, the earliest deadline of its open switches, in
+        `user`'s timezone), or, with no deadline set, that one frees up at a switch
+        back."""
         values = {"template": template.sudo().name, "seats": seats}
         if free_at:
             values.update(
                 delay=self._udm_format_delay(max(free_at - now, timedelta())),
                 time=self._udm_format_clock(free_at, user),
             )
-            message = (
-                _(
+            if seats == 1:
+                return _(
                     "The only seat of %(template)s is taken. It is expected to free "
                     "up in %(delay)s (at %(time)s).",
                     **values,
                 )
-                if seats == 1
-                else _(
-                    "All %(seats)s seats of %(template)s are taken. One is expected "
-                    "to free up in %(delay)s (at %(time)s).",
-                    **values,
-                )
+            return _(
+                "All %(seats)s seats of %(template)s are taken. One is expected "
+                "to free up in %(delay)s (at %(time)s).",
+                **values,
             )
-        elif seats == 1:
-            message = _(
+        if seats == 1:
+            return _(
                 "The only seat of %(template)s is taken. It frees up when its user "
                 "switches back to portal.",
                 **values,
             )
-        else:
-            message = _(
-                "All %(seats)s seats of %(template)s are taken. One frees up when one "
-                "of its users switches back to portal.",
-                **values,
-            )
-        error = UdmLimitReached(message)
-        error.udm_free_at = free_at
-        raise error
+        return _(
+            "All %(seats)s seats of %(template)s are taken. One frees up when one "
+            "of its users switches back to portal.",
+            **values,
+        )

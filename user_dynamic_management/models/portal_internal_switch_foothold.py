@@ -89,35 +89,56 @@ class PortalInternalSwitch(models.Model):
         """
         removed = defaultdict(list)
         for model in self._udm_credential_models():
-            Model = self.env[model]
-            self.env.cr.execute(
-                SQL(
-                    """
-                    DELETE FROM %(table)s cred
-                     USING portal_internal_switch sw
-                     WHERE sw.id = ANY(%(ids)s)
-                       AND cred.user_id = sw.user_id
-                       AND cred.id > COALESCE(
-                               (sw.credential_marks ->> %(model)s)::int, 0)
-                 RETURNING sw.id, cred.name, cred.create_date
-                    """,
-                    table=SQL.identifier(Model._table),
-                    ids=self.ids,
-                    model=model,
-                )
-            )
-            for switch_id, name, create_date in self.env.cr.fetchall():
-                removed[switch_id].append(
-                    _(
-                        "%(kind)s %(name)s (created %(date)s)",
-                        kind=Model._description,
-                        name=name,
-                        date=format_datetime(self.env, create_date, tz="UTC"),
-                    )
-                )
-            Model.invalidate_model()
+            for switch_id, text in self._udm_delete_credentials(model):
+                removed[switch_id].append(text)
         if not removed:
             return removed
+        self._udm_list_removed_credentials(removed)
+        _logger.info(
+            "Revert: removed %d credential(s) minted while switched",
+            sum(len(items) for items in removed.values()),
+        )
+        return removed
+
+    def _udm_delete_credentials(self, model):
+        """Delete the rows of the credential `model` these switches' users created
+        during their switch (id above the switch's mark), in one DELETE; return
+        [(switch id, what was removed, for a person)]."""
+        Model = self.env[model]
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM %(table)s cred
+                 USING portal_internal_switch sw
+                 WHERE sw.id = ANY(%(ids)s)
+                   AND cred.user_id = sw.user_id
+                   AND cred.id > COALESCE(
+                           (sw.credential_marks ->> %(model)s)::int, 0)
+             RETURNING sw.id, cred.name, cred.create_date
+                """,
+                table=SQL.identifier(Model._table),
+                ids=self.ids,
+                model=model,
+            )
+        )
+        deleted = [
+            (
+                switch_id,
+                _(
+                    "%(kind)s %(name)s (created %(date)s)",
+                    kind=Model._description,
+                    name=name,
+                    date=format_datetime(self.env, create_date, tz="UTC"),
+                ),
+            )
+            for switch_id, name, create_date in self.env.cr.fetchall()
+        ]
+        Model.invalidate_model()
+        return deleted
+
+    def _udm_list_removed_credentials(self, removed):
+        """Write on each switch what was removed of its user's credentials
+        ({switch id: [lines]}), in one UPDATE (the switches are an audit log)."""
         ids = list(removed)
         self.env.cr.execute(
             SQL(
@@ -132,11 +153,6 @@ class PortalInternalSwitch(models.Model):
             )
         )
         self.invalidate_model(["removed_credentials"])
-        _logger.info(
-            "Revert: removed %d credential(s) minted while switched",
-            sum(len(items) for items in removed.values()),
-        )
-        return removed
 
     def _udm_rows_above_marks(self, model, partner_column):
         """Ids of `model`'s rows whose `partner_column` is the partner of one of these

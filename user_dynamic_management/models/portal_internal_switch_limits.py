@@ -128,39 +128,42 @@ class PortalInternalSwitch(models.Model):
             """
         )
         free_at = self.env.cr.fetchone()[0]
+        error = UdmLimitReached(self._udm_seats_message(max_seats, free_at, now, user))
+        error.udm_free_at = free_at
+        raise error
+
+    @api.model
+    def _udm_seats_message(self, max_seats, free_at, now, user):
+        """The refusal when the `max_seats` seats are taken: when a seat is expected
+        to free up (`free_at`, the earliest deadline of the open switches, in `user`'s
+        timezone), or, with no deadline set, that it frees up at a switch back."""
         if free_at:
             values = {
                 "max": max_seats,
                 "delay": self._udm_format_delay(max(free_at - now, timedelta())),
                 "time": self._udm_format_clock(free_at, user),
             }
-            message = (
-                _(
+            if max_seats == 1:
+                return _(
                     "The only seat for internal users is taken. It is expected to "
                     "free up in %(delay)s (at %(time)s).",
                     **values,
                 )
-                if max_seats == 1
-                else _(
-                    "All %(max)s seats for internal users are taken. A seat is "
-                    "expected to free up in %(delay)s (at %(time)s).",
-                    **values,
-                )
+            return _(
+                "All %(max)s seats for internal users are taken. A seat is "
+                "expected to free up in %(delay)s (at %(time)s).",
+                **values,
             )
-        elif max_seats == 1:
-            message = _(
+        if max_seats == 1:
+            return _(
                 "The only seat for internal users is taken. It frees up when its user "
                 "switches back to portal."
             )
-        else:
-            message = _(
-                "All %(max)s seats for internal users are taken. A seat frees up when "
-                "one of them switches back to portal.",
-                max=max_seats,
-            )
-        error = UdmLimitReached(message)
-        error.udm_free_at = free_at
-        raise error
+        return _(
+            "All %(max)s seats for internal users are taken. A seat frees up when "
+            "one of them switches back to portal.",
+            max=max_seats,
+        )
 
     @api.model
     def _udm_quota_next_at(self, now):

@@ -3,9 +3,7 @@
 import contextlib
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-from .portal_internal_switch import OWN_WRITE_CONTEXT, is_own_write
+from odoo.exceptions import UserError
 
 REFUSAL_KINDS = [
     ("quota", "Quota"),
@@ -28,6 +26,7 @@ class PortalInternalSwitchRefusal(models.Model):
     """
 
     _name = "portal.internal.switch.refusal"
+    _inherit = "udm.audit.log.mixin"
     _description = "Refused Portal Switch"
     _order = "date desc, id desc"
     _rec_name = "user_id"
@@ -52,29 +51,13 @@ class PortalInternalSwitchRefusal(models.Model):
     )
     message = fields.Text(readonly=True, help="What the user was told.")
 
-    def _udm_check_own_write(self):
-        """Refuse any change that does not come from the addon's own code (see the
-        same check of portal.internal.switch)."""
-        if not (self.env.su and is_own_write(self.env)):
-            raise AccessError(
-                _(
-                    "Refused portal switches are a log: they cannot be created, "
-                    "changed or deleted by hand."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._udm_check_own_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._udm_check_own_write()
-        return super().write(vals)
-
-    def unlink(self):
-        self._udm_check_own_write()
-        return super().unlink()
+    def _udm_own_write_refusal(self):
+        """What a change that does not come from the addon's own code is told (see
+        udm.audit.log.mixin)."""
+        return _(
+            "Refused portal switches are a log: they cannot be created, changed or "
+            "deleted by hand."
+        )
 
     @api.model
     def _udm_record(self, user, error):
@@ -82,17 +65,13 @@ class PortalInternalSwitchRefusal(models.Model):
         after the refused transaction was rolled back (see controllers/portal.py), so
         that the log stays. Extension point."""
         message = str(error.args[0]) if error.args else str(error)
-        return (
-            self.sudo()
-            .with_context(**OWN_WRITE_CONTEXT)
-            .create(
-                {
-                    "user_id": user.id,
-                    "user_login": user.sudo().login,
-                    "kind": self._udm_error_kind(error),
-                    "message": message[:MESSAGE_MAX_LENGTH],
-                }
-            )
+        return self._udm_own().create(
+            {
+                "user_id": user.id,
+                "user_login": user.sudo().login,
+                "kind": self._udm_error_kind(error),
+                "message": message[:MESSAGE_MAX_LENGTH],
+            }
         )
 
     @api.model

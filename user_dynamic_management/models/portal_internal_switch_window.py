@@ -51,16 +51,13 @@ class PortalInternalSwitchWindow(models.Model):
                     )
                 )
 
-    @api.model
-    def _udm_company_tz(self):
-        """The timezone windows are read in: the company's, else UTC."""
-        return pytz.timezone(self.env.company.sudo().partner_id.tz or "UTC")
-
     def _udm_spans(self, now, days=8):
         """(start, end) of these windows from `now`'s day on, for `days` days, as
         UTC naive datetimes, sorted."""
-        tz = self._udm_company_tz()
-        today = pytz.utc.localize(now).astimezone(tz).date()
+        # the company's calendar, never the user's own (see _udm_company_tz)
+        Switch = self.env["portal.internal.switch"]
+        tz = Switch._udm_company_tz()
+        today = Switch._udm_company_date(now)
         spans = []
         for offset in range(days):
             day = today + timedelta(days=offset)

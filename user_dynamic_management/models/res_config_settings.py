@@ -4,22 +4,20 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from .portal_internal_switch import (
+from .const import (
+    APPROVERS_XMLID,
+    PARAM_APPROVAL_VALIDITY,
+    PARAM_APPROVER_GROUP,
     PARAM_CONFIRM_PASSWORD,
     PARAM_MAX,
     PARAM_MAX_SEATS,
     PARAM_NOTIFY_MANAGERS,
     PARAM_NOTIFY_USER,
-    PARAM_REQUIRE_TOTP,
-    PARAM_TIME_LIMIT,
-)
-from .portal_internal_switch_request import (
-    APPROVERS_XMLID,
-    PARAM_APPROVAL_VALIDITY,
-    PARAM_APPROVER_GROUP,
     PARAM_REQUEST_EXPIRY,
     PARAM_REQUIRE_APPROVAL,
     PARAM_REQUIRE_REASON,
+    PARAM_REQUIRE_TOTP,
+    PARAM_TIME_LIMIT,
 )
 
 

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_users import MANAGER_GROUP, UDM_POLICY_FIELDS
+from .const import MANAGER_GROUP, UDM_POLICY_FIELDS
 
 # minutes an "Extend" adds when neither the user nor the template sets a step
 EXTENSION_STEP_DEFAULT = 30
