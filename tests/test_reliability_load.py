@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from conftest import OdooClient
-from odoo_process import OdooServer
 from reliability import (
     ICP,
     PARAM_MAX,
@@ -28,16 +27,6 @@ FREE_SEATS = 3
 PARAM_SEATS = "user_dynamic_management.max_seats"
 SEATS_MESSAGE = "seats for internal users are taken"
 WINDOW_MINUTES = 600  # long: no earlier switch leaves the window during the test
-
-
-@pytest.fixture(scope="module")
-def second_server(test_db, live_server, tmp_path_factory):
-    """Another odoo-bin process with two workers on the same database."""
-    server = OdooServer(
-        test_db, tmp_path_factory.mktemp("odoo2") / "server.log", cron_threads=0
-    ).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
