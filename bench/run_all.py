@@ -38,6 +38,9 @@ def benchmarks(quick):
             "user_dynamic_management_switch.py", "--round-trips", str(int(30 * n)),
             "--storm-windows", "2" if quick else "4", "--closed", "30",
         ],
+        "switch_totp": [
+            "user_dynamic_management_totp.py", "--switches", str(int(30 * n)),
+        ],
         "cron_10k": ["user_dynamic_management_cron.py", "--users", "10000"],
         "cron_100k": ["user_dynamic_management_cron.py", "--users", "100000"],
         "install": ["install_time.py"],
@@ -98,6 +101,52 @@ STORM_CONTROLS = (
 )
 
 
+def cron_rows(results):
+    """The summary's rows of the every-minute job (cron_10k, cron_100k)."""
+    rows = []
+    for key in ("cron_10k", "cron_100k"):
+        r = results.get(key)
+        if not isinstance(r, list):
+            continue
+        windows = [x for x in r if x.get("kind") == "windows_extensions"]
+        r = [x for x in r if x.get("kind") != "windows_extensions"]
+        if r:
+            due100 = [x for x in r if x["due"] == 100]
+            by_due = {x["due"]: x for x in r}  # the last run of each size
+            per_due = "; ".join(
+                f"{due} due: {x['queries']} queries, {x['seconds']} s"
+                for due, x in sorted(by_due.items())
+            )
+            switch = due100[-1]
+            one = (
+                f"; one switch {switch['one_switch_s']} s "
+                f"({switch['one_switch_queries']} queries), one revert "
+                f"{switch['one_revert_s']} s ({switch['one_revert_queries']} queries)"
+                if "one_switch_s" in switch
+                else ""
+            )
+            rows.append(
+                (f"Every-minute job, {r[0]['portal_users']:,} portal users, "
+                 f"{r[0]['switched']:,} switched, 100 due",
+                 "< 1 s, same queries",
+                 f"{max(x['seconds'] for x in due100)} s ({per_due}){one}")
+            )  # fmt: skip
+        if windows:
+            due = "; ".join(
+                f"{x['switches']} due: {x['queries']} queries, {x['seconds']} s "
+                f"(without windows nor extensions: {x['control_queries']})"
+                for x in windows
+            )
+            idle = ", ".join(str(x["none_due_queries"]) for x in windows)
+            sizes = ", ".join(str(x["switches"]) for x in windows)
+            rows.append(
+                (f"Same job ({key.split('_')[1]} portal users), {sizes} switches with "
+                 "windows and extensions", "same queries",
+                 f"{due}; none due: {idle} queries")
+            )  # fmt: skip
+    return rows
+
+
 def table(results):
     rows = []
 
@@ -146,6 +195,14 @@ def table(results):
                  f"{r['switch_round_trip']['median_ms']} vs "
                  f"{r['my_page']['median_ms']} ms: {r['ratio']}x{login}")
             )  # fmt: skip
+    r = results.get("switch_totp", {})
+    if "ratio" in r:
+        rows.append(
+            ("Switch with TOTP vs password only (round trip, password confirmed)",
+             "<= 1.10",
+             f"{r['with_totp']['median_ms']} vs {r['password_only']['median_ms']} "
+             f"ms: {r['ratio']}")
+        )  # fmt: skip
     r = get("switch", "storm")
     if r:
         rows.append(
@@ -166,29 +223,7 @@ def table(results):
                      f"{', '.join(map(str, c['ratio_per_round']))}; "
                      f"{c['default_signals_per_cycle']} cache signals per cycle)")
                 )  # fmt: skip
-    for key in ("cron_10k", "cron_100k"):
-        r = results.get(key)
-        if isinstance(r, list) and r:
-            due100 = [x for x in r if x["due"] == 100]
-            by_due = {x["due"]: x for x in r}  # the last run of each size
-            per_due = "; ".join(
-                f"{due} due: {x['queries']} queries, {x['seconds']} s"
-                for due, x in sorted(by_due.items())
-            )
-            switch = due100[-1]
-            one = (
-                f"; one switch {switch['one_switch_s']} s "
-                f"({switch['one_switch_queries']} queries), one revert "
-                f"{switch['one_revert_s']} s ({switch['one_revert_queries']} queries)"
-                if "one_switch_s" in switch
-                else ""
-            )
-            rows.append(
-                (f"Every-minute job, {r[0]['portal_users']:,} portal users, "
-                 f"{r[0]['switched']:,} switched, 100 due",
-                 "< 1 s, same queries",
-                 f"{max(x['seconds'] for x in due100)} s ({per_due}){one}")
-            )  # fmt: skip
+    rows += cron_rows(results)
     r = get("switch", "closed_browsers")
     if r.get("reverted"):
         rows.append(

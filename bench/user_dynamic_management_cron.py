@@ -9,12 +9,19 @@ switches: the query count must not change. Last, one switch and one revert of an
 portal user are timed on cold caches (median of 3; ``one_switch_s``...): their cost
 must not grow with the number of portal users either.
 
+Then the job with switches under switch windows and extensions (a template with
+windows all week long, a maximum duration of 60 min, extended twice by 30 min): with
+1, 10 and 100 of them (``--window-sizes``), first none due, then all due at once,
+each opened at its own time (the measurements above open their switches within
+seconds: their durations are alike); its query count must not change with their
+number either.
+
 Target: under 1 s with 100 due, query count independent of the number of users. (The
 only growth is Odoo's ORM inserting the "reverted" bus notifications 100 rows per
 INSERT.)
 
 Usage: .venv/bin/python bench/user_dynamic_management_cron.py [--prefix udm_bench]
-       [--rebuild] [--users 100000]
+       [--rebuild] [--users 100000] [--window-sizes 1,10,100]
 
 The users beyond the first 1,000 (the ones switched) are copies of an ORM-made
 portal user inserted in SQL (partner, user, groups, company; every column), to build
@@ -41,6 +48,7 @@ SCRIPT = r"""
 import json, time
 from datetime import timedelta
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 env = env(context=dict(env.context, no_reset_password=True, tracking_disable=True,
@@ -206,6 +214,93 @@ if N_USERS > N_SWITCHED:
         for result in results:
             result[f"{key}_s"] = round(seconds, 3)
             result[f"{key}_queries"] = queries
+
+
+# The job with switches under windows and extensions: a template with windows all
+# week long (read in the company's timezone), a maximum duration and extensions; 1,
+# then 10, then 100 of its switches, each extended twice (as far as the window
+# allows), first none of them due, then all due at once (their extended end passed),
+# each opened at its own time as in real life. The job's queries must not depend on
+# how many.
+def bench_template(login, **policy):
+    template = Users.with_context(active_test=False).search([("login", "=", login)])
+    if template:
+        return template
+    return Users.create({
+        "name": f"Cron bench {login}", "login": login,
+        "is_access_right_template": True,
+        "groups_id": [Command.set([env.ref("base.group_user").id])],
+        "udm_max_duration": 60, **policy,
+    })
+
+
+def run_job():
+    env.invalidate_all()
+    env.registry.clear_cache()
+    before = env.cr.sql_log_count
+    start = time.perf_counter()
+    Switch._cron_revert_idle_switches()
+    env.flush_all()
+    queries = env.cr.sql_log_count - before
+    env.cr.commit()
+    return queries, time.perf_counter() - start
+
+
+def measure_windows(targets, template):
+    targets.write({"switch_template_id": template.id})
+    for user in targets:
+        user._udm_switch_to_internal()
+        for _i in range(2):
+            try:
+                Switch._udm_extend(user.id)
+            except UserError:
+                break  # the window ends before another step (near its end)
+    env.flush_all()
+    env.cr.commit()
+    switches = Switch.search([("state", "=", "active"),
+                              ("user_id", "in", targets.ids)])
+    none_due_queries, none_due_s = run_job()
+    now = fields.Datetime.now()
+    env.cr.execute(SQL(
+        "UPDATE portal_internal_switch SET end_deadline = %s WHERE id = ANY(%s)",
+        now - timedelta(minutes=1), switches.ids))
+    # Switches due together were opened at different times (this fixture opens them
+    # within seconds): each its own start, 37 s apart, so each lasted its own time
+    for i, switch in enumerate(switches):
+        env.cr.execute(SQL(
+            "UPDATE portal_internal_switch SET start_date = %s WHERE id = %s",
+            now - timedelta(minutes=120, seconds=37 * i), switch.id))
+    env.cr.commit()
+    queries, seconds = run_job()
+    return {"kind": "windows_extensions", "switches": len(switches),
+            "extended": len(switches.filtered("extended_minutes")),
+            "extended_minutes": sum(switches.mapped("extended_minutes")),
+            "reverted": Switch.search_count([("id", "in", switches.ids),
+                                             ("state", "=", "reverted")]),
+            "queries": queries, "seconds": round(seconds, 3),
+            "none_due_queries": none_due_queries,
+            "none_due_seconds": round(none_due_s, 3)}
+
+
+WINDOW_SIZES = __WINDOW_SIZES__
+spare = users[N_SWITCHED + 1:]
+if WINDOW_SIZES and len(spare) >= 2 * sum(WINDOW_SIZES):
+    windowed = bench_template(
+        "udm_cron_window_template", udm_max_extension=60, udm_extension_step=30,
+        udm_window_ids=[Command.create({"weekday": str(day), "hour_from": 0,
+                                        "hour_to": 24}) for day in range(7)])
+    # the control: the same switches (opened at their own times too) with neither
+    # windows nor extensions
+    plain = bench_template("udm_cron_plain_template")
+    offset = 0
+    for size in WINDOW_SIZES:
+        result = measure_windows(spare[offset:offset + size], windowed)
+        control = measure_windows(spare[offset + size:offset + 2 * size], plain)
+        result.update(control_queries=control["queries"],
+                      control_seconds=control["seconds"])
+        results.append(result)
+        offset += 2 * size
+    phase("windows and extensions measured")
 phase("done")
 print("RESULT " + json.dumps(results))
 """
@@ -218,7 +313,14 @@ def main():
     parser.add_argument(
         "--users", type=int, default=10000, help="portal users in the database"
     )
+    parser.add_argument(
+        "--window-sizes",
+        default="1,10,100",
+        help="numbers of switches with windows and extensions the job reverts at "
+        "once (comma-separated; empty: not measured)",
+    )
     args = parser.parse_args()
+    sizes = [int(size) for size in args.window_sizes.split(",") if size.strip()]
     # one database per size: a 10,000-user run must not find the 100,000 users of
     # another run (make bench runs both)
     db = f"{args.prefix}_cron" + ("" if args.users == 10000 else f"_{args.users}")
@@ -237,7 +339,9 @@ def main():
         )  # fmt: skip
     proc = subprocess.run(
         [ODOO_SH, "shell", "-d", db, "--no-http", "--log-level=warn"],
-        input=SCRIPT.replace("__N_USERS__", str(args.users)),
+        input=SCRIPT.replace("__N_USERS__", str(args.users)).replace(
+            "__WINDOW_SIZES__", repr(sizes)
+        ),
         capture_output=True,
         text=True,
         check=False,
@@ -254,6 +358,15 @@ def main():
         if ln.startswith("PHASE "):
             print(ln[len("PHASE ") :])
     for r in results:
+        if r.get("kind") == "windows_extensions":
+            print(
+                f"{r['switches']} switches with windows and extensions "
+                f"({r['extended_minutes']} min extended in all), all due: "
+                f"{r['seconds']} s, {r['queries']} queries (without windows nor "
+                f"extensions: {r['control_queries']}); none due: "
+                f"{r['none_due_queries']} queries"
+            )
+            continue
         print(
             f"{r['portal_users']} portal users, {r['switched']} switched, {r['due']} "
             f"due: {r['seconds']} s, {r['queries']} queries"

@@ -160,12 +160,13 @@ class Client:
         html = self.http.get(self.url + "/my", timeout=60).text
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
-    def switch(self, token):
-        """POST the switch and load the backend page it leads to; return ms."""
+    def switch(self, token, **fields):
+        """POST the switch (`fields`: the form's other fields, e.g. totp_code) and load
+        the backend page it leads to; return ms."""
         start = time.perf_counter()
         resp = self.http.post(
             self.url + "/my/switch_to_internal",
-            data={"csrf_token": token, "password": self.password},
+            data={"csrf_token": token, "password": self.password, **fields},
             allow_redirects=False,
             timeout=120,
         )
@@ -181,14 +182,17 @@ class Client:
         self.authenticate()
 
 
-def start_server(db):
+def start_server(db, port=None):
+    """odoo-bin on `db` with two workers and one cron worker, on `port` (PORT by
+    default) and the next one; returns (process, URL) once it serves pages."""
+    port = port or PORT
     proc = subprocess.Popen(
-        [ODOO_SH, "-d", db, f"--db-filter=^{db}$", f"--http-port={PORT}",
-         f"--gevent-port={PORT + 1}", "--workers=2", "--max-cron-threads=1",
+        [ODOO_SH, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}",
+         f"--gevent-port={port + 1}", "--workers=2", "--max-cron-threads=1",
          "--log-level=warn"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{PORT}"
+    url = f"http://127.0.0.1:{port}"
     for _i in range(120):
         try:
             if requests.get(url + "/web/login", timeout=5).status_code == 200:

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import requests
+from odoo_process import OdooServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ("access_right_template", "user_dynamic_management", "portal_field_access")
@@ -30,12 +31,13 @@ def test_db():
 
 class LiveServer(str):
     """Base URL of the live server; `websocket_url` is /websocket on its evented port
-    (with workers, Odoo serves websockets there only)."""
+    (with workers, Odoo serves websockets there only); `log_path`, its log."""
 
-    def __new__(cls, url, gevent_port):
+    def __new__(cls, url, gevent_port, log_path=None):
         server = super().__new__(cls, url)
         server.gevent_port = gevent_port
         server.websocket_url = f"ws://127.0.0.1:{gevent_port}/websocket"
+        server.log_path = log_path
         return server
 
 
@@ -64,7 +66,7 @@ def live_server(test_db, tmp_path_factory):
             proc.kill()
             pytest.fail(f"Odoo did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.5)
-    yield LiveServer(url, gevent_port)
+    yield LiveServer(url, gevent_port, log_path)
     proc.terminate()
     try:
         proc.wait(timeout=30)
@@ -126,6 +128,17 @@ class OdooClient:
         )
         assert match, f"no CSRF token on {path}"
         return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def second_server(test_db, live_server, tmp_path_factory):
+    """Another odoo-bin process with two workers on the same database (races across
+    processes: the tests of reliability and the hostile catalogues)."""
+    server = OdooServer(
+        test_db, tmp_path_factory.mktemp("odoo2") / "server.log", cron_threads=0
+    ).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
-"""The attackers' world of the hostile catalogue: users, logged-in clients, every RPC
-channel, and a before/after snapshot of every row an attack could change."""
+"""The attackers' world of the hostile catalogues: users, logged-in clients (two-factor
+logins included), every RPC channel (with a password or an API key), the wording of
+Odoo's refusals, and a before/after snapshot of every row an attack could change."""
 
 import re
+import time
 import xmlrpc.client
 from contextlib import closing
 
@@ -15,7 +17,10 @@ SNAPSHOT_QUERIES = {
         SELECT id, login, password, active, share, switch_template_id,
                allow_portal_access_internal, enable_idle_time, idle_time,
                is_access_right_template, is_default_access_right_template,
-               allow_administration_rights, action_id, notification_type
+               allow_administration_rights, action_id, notification_type,
+               udm_allowed_until, udm_approval, udm_max_duration, udm_daily_limit,
+               udm_cooldown, udm_template_seats, udm_extension_step,
+               udm_max_extension, totp_secret
           FROM res_users ORDER BY id""",
     "user groups": "SELECT uid, gid FROM res_groups_users_rel ORDER BY uid, gid",
     "groups": "SELECT id, name::text FROM res_groups ORDER BY id",
@@ -25,12 +30,22 @@ SNAPSHOT_QUERIES = {
                partner_share, active
           FROM res_partner ORDER BY id""",
     "switches": """
-        SELECT id, user_id, template_id, state, deadline, reason, idle_time
+        SELECT id, user_id, template_id, state, deadline, reason, idle_time,
+               end_deadline, max_duration, extended_minutes, auth_method
           FROM portal_internal_switch ORDER BY id""",
     "switch groups": """
         SELECT switch_id, group_id FROM portal_internal_switch_group_rel
          ORDER BY switch_id, group_id""",
     "quota": "SELECT id, counter FROM portal_internal_switch_quota ORDER BY id",
+    "switch windows": """
+        SELECT id, template_id, weekday, hour_from, hour_to
+          FROM portal_internal_switch_window ORDER BY id""",
+    "planned access": """
+        SELECT id, user_id, date_start, date_end
+          FROM portal_internal_switch_grant ORDER BY id""",
+    "full user requests": """
+        SELECT id, user_id, state, duration, switch_id
+          FROM portal_internal_switch_request ORDER BY id""",
     "access groups": """
         SELECT id, name::text, active, all_portal_users
           FROM portal_access_group ORDER BY id""",
@@ -68,6 +83,26 @@ def changed_tables(before, after):
     return diff
 
 
+# how Odoo and the suite word their refusals (regular expressions)
+PRIVATE = r"Private methods \(such as {}\) cannot be called remotely"
+NO_ACCESS = r"You are not allowed to {} '[^']+' \({}\) records"
+# Odoo words a field-rights refusal in two ways: plainly, or with the details (field,
+# groups) for users with Technical Features (a switched user may have them)
+FIELD_RIGHTS = (
+    r"(You do not have enough rights to access the fields? \"?{0}"
+    r"|security restrictions[\s\S]*Fields:[\s\S]*- {0} )"
+)
+USERS_WRITE = NO_ACCESS.format("modify", r"res\.users")
+AUDIT_LOG = r"Portal switches are an audit log: they cannot be changed or deleted\."
+# a switched user never administers other accounts, whatever their template
+SWITCHED_NO_USERS = (
+    r"While switched to an internal user, you cannot create users or change "
+    r"another user's account\."
+)
+# Odoo refuses a password over RPC to a user with two-factor authentication
+ACCESS_DENIED = r"^Access Denied$"
+
+
 class Refused(Exception):
     """What a channel answered when it refused: the exception name and its message."""
 
@@ -77,11 +112,13 @@ class Refused(Exception):
 
 
 class Actor:
-    """A logged-in user and every way to reach the server as them."""
+    """A logged-in user and every way to reach the server as them. `web`: a client
+    already logged in (a two-factor login, see totp_login); `user["api_key"]`, when
+    set, is what the "+key" channels authenticate with."""
 
-    def __init__(self, url, db, user):
+    def __init__(self, url, db, user, web=None):
         self.url, self.db, self.user = url, db, user
-        self.web = OdooClient(url, db).login(user["login"], user["password"])
+        self.web = web or OdooClient(url, db).login(user["login"], user["password"])
         self.uid = self.web.uid
 
     def rpc(self, channel, model, method, *args, **kwargs):
@@ -99,8 +136,10 @@ class Actor:
                         "kwargs": kwargs,
                     },
                 )
-            credentials = [self.db, self.uid, self.user["password"]]
-            if channel == "jsonrpc":
+            base, _sep, key = channel.partition("+")
+            secret = self.user["api_key"] if key else self.user["password"]
+            credentials = [self.db, self.uid, secret]
+            if base == "jsonrpc":
                 return self.web.jsonrpc(
                     "/jsonrpc",
                     {
@@ -109,7 +148,7 @@ class Actor:
                         "args": [*credentials, model, method, list(args), kwargs],
                     },
                 )
-            if channel == "xmlrpc":
+            if base == "xmlrpc":
                 proxy = xmlrpc.client.ServerProxy(
                     f"{self.url}/xmlrpc/2/object", allow_none=True
                 )
@@ -123,6 +162,97 @@ class Actor:
             name, message = match.groups() if match else ("Fault", fault.faultString)
             raise Refused(name, message) from fault
         raise ValueError(channel)
+
+
+def refused(actor, channel, model, method, *args, pattern, **kwargs):
+    """Assert the call is refused with a message matching `pattern`."""
+    try:
+        result = actor.rpc(channel, model, method, *args, **kwargs)
+    except Refused as error:
+        assert re.search(pattern, error.message), error
+        return error
+    raise AssertionError(f"not refused, answered {result!r}")
+
+
+def attack_registry():
+    """A catalogue of attacks: {name: function(world)}, and the decorator
+    `@attack(name)` that registers one (each name once)."""
+    attacks = {}
+
+    def attack(name):
+        def register(func):
+            assert name not in attacks, name
+            attacks[name] = func
+            return func
+
+        return register
+
+    return attacks, attack
+
+
+def mint_api_key(web, password, name="hostile"):
+    """An API key of `web`'s user, minted through Odoo's own wizard, identity check
+    (the password) included. A portal user needs Settings' "portal.allow_api_keys"."""
+    wizard = web.call("res.users.apikeys.description", "create", {"name": name})
+    check = web.call("res.users.apikeys.description", "make_key", [wizard])
+    if check.get("res_model") == "res.users.identitycheck":
+        web.call(
+            "res.users.identitycheck",
+            "write",
+            [check["res_id"]],
+            {"password": password},
+        )
+        check = web.call("res.users.identitycheck", "run_check", [check["res_id"]])
+    return check["context"]["default_key"]
+
+
+def totp_code(secret, offset=0):
+    """The code an authenticator app shows for the base32 `secret` now, or `offset`
+    30-second steps away (RFC 6238: SHA-1, 6 digits, as auth_totp checks it)."""
+    from passlib.totp import TOTP
+
+    totp = TOTP(key=secret, format="base32")
+    return totp.generate(time.time() + offset * totp.period).token
+
+
+def enable_totp(db, user_ids, secret):
+    """Two-factor authentication for these users with `secret`, as if each had
+    scanned it in their authenticator app (written in SQL: nobody may write it over
+    RPC). Their existing sessions end, as in Odoo."""
+    with closing(connect(db)) as conn, conn.cursor() as cr:
+        cr.execute(
+            "UPDATE res_users SET totp_secret = %s WHERE id = ANY(%s)",
+            (secret, list(user_ids)),
+        )
+
+
+def totp_login(client, user, secret):
+    """Log `user` in as a person does with two-factor authentication: the login form,
+    then the code form. Returns the client, its uid set."""
+    resp = client.http.post(
+        client.url + "/web/login",
+        data={
+            "login": user["login"],
+            "password": user["password"],
+            "csrf_token": client.csrf_token("/web/login"),
+            "redirect": "/my",
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert "/web/login/totp" in resp.headers.get("Location", ""), resp.status_code
+    resp = client.http.post(
+        client.url + "/web/login/totp",
+        data={
+            "totp_token": totp_code(secret),
+            "csrf_token": client.csrf_token("/web/login/totp"),
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert resp.headers.get("Location", "").endswith("/my"), resp.headers
+    client.uid = user["id"]
+    return client
 
 
 def build_world(admin, url, db):

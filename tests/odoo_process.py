@@ -164,7 +164,15 @@ class OdooServer:
                 pass  # still accepting connections: not down yet
             time.sleep(0.2)
 
-    def log_errors(self):
-        """Lines of the server log at ERROR or CRITICAL level."""
-        with open(self.log_path) as log:
-            return [line for line in log if " ERROR " in line or " CRITICAL " in line]
+    def log_errors(self, since=0):
+        """Lines of the server log at ERROR or CRITICAL level (from byte `since`)."""
+        return log_errors(self.log_path, since)
+
+
+def log_errors(path, since=0):
+    """Lines of the Odoo log at `path` at ERROR or CRITICAL level, from byte `since`
+    on (a size read earlier with os.path.getsize: what a test added to the log)."""
+    with open(path, "rb") as log:
+        log.seek(since)
+        lines = log.read().decode(errors="replace").splitlines()
+    return [line for line in lines if " ERROR " in line or " CRITICAL " in line]

@@ -87,13 +87,36 @@ def csrf_tokens(clients, threads=8):
         return list(pool.map(lambda c: c.csrf_token("/my"), clients))
 
 
-def post_switch(client, token, password):
+def post_switch(client, token, password, **data):
+    """POST the switch form (`data`: its other fields, e.g. totp_code, duration)."""
     return client.http.post(
         client.url + SWITCH_URL,
-        data={"csrf_token": token, "password": password},
+        data={"csrf_token": token, "password": password, **data},
         allow_redirects=False,
         timeout=180,
     )
+
+
+def simultaneously(calls):
+    """Run the callables `calls` at the same moment, one thread each (released by a
+    barrier once all are ready); return their results in order. An exception of a
+    call is returned in its place, for the caller to assert on."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as error:  # returned to the test, which asserts on it
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def switch_count_in_window(admin, minutes):

@@ -13,25 +13,22 @@ explicitly), so this file stays green.
 import re
 
 import pytest
-from hostile import Refused, build_world, changed_tables, snapshot
+from hostile import (
+    AUDIT_LOG,
+    FIELD_RIGHTS,
+    NO_ACCESS,
+    PRIVATE,
+    SWITCHED_NO_USERS,
+    USERS_WRITE,
+    attack_registry,
+    build_world,
+    changed_tables,
+    refused,
+    snapshot,
+)
 from reliability import ICP, SWITCH_URL, revert_all, xmlid
 
 CHANNELS = ("call_kw", "call_button", "jsonrpc", "xmlrpc")
-PRIVATE = r"Private methods \(such as {}\) cannot be called remotely"
-NO_ACCESS = r"You are not allowed to {} '[^']+' \({}\) records"
-# Odoo words a field-rights refusal in two ways: plainly, or with the details (field,
-# groups) for users with Technical Features (a switched user may have them)
-FIELD_RIGHTS = (
-    r"(You do not have enough rights to access the fields? \"?{0}"
-    r"|security restrictions[\s\S]*Fields:[\s\S]*- {0} )"
-)
-USERS_WRITE = NO_ACCESS.format("modify", r"res\.users")
-AUDIT_LOG = r"Portal switches are an audit log: they cannot be changed or deleted\."
-# a switched user never administers other accounts, whatever their template
-SWITCHED_NO_USERS = (
-    r"While switched to an internal user, you cannot create users or change "
-    r"another user's account\."
-)
 SWITCHED_NO_IDENTITY = (
     r"While switched to an internal user, you cannot change the name or e-mail of "
     r"another user's contact\."
@@ -44,16 +41,7 @@ STOCK_VALUES = {
     "city": "Paris",
 }
 
-ATTACKS = {}
-
-
-def attack(name):
-    def register(func):
-        assert name not in ATTACKS, name
-        ATTACKS[name] = func
-        return func
-
-    return register
+ATTACKS, attack = attack_registry()
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +68,6 @@ def client_factory_module(live_server, test_db):
     from conftest import OdooClient
 
     return lambda: OdooClient(live_server, test_db)
-
-
-def refused(actor, channel, model, method, *args, pattern, **kwargs):
-    """Assert the call is refused with a message matching `pattern`."""
-    try:
-        result = actor.rpc(channel, model, method, *args, **kwargs)
-    except Refused as error:
-        assert re.search(pattern, error.message), error
-        return error
-    raise AssertionError(f"not refused, answered {result!r}")
 
 
 def _uid(w, name):

@@ -4,7 +4,6 @@ switches are left in the quota window, or only 3 seats are free."""
 
 import pytest
 from conftest import OdooClient
-from odoo_process import OdooServer
 from reliability import (
     QUOTA_MESSAGE,
     SEATS_MESSAGE,
@@ -18,16 +17,6 @@ from reliability import (
 USERS = 50
 FREE_SLOTS = 5
 FREE_SEATS = 3
-
-
-@pytest.fixture(scope="module")
-def second_server(test_db, live_server, tmp_path_factory):
-    """Another odoo-bin process with two workers on the same database."""
-    server = OdooServer(
-        test_db, tmp_path_factory.mktemp("odoo2") / "server.log", cron_threads=0
-    ).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
