@@ -718,7 +718,7 @@ def _(w):
 
 PRIVATE_SWITCHING = (
     ("res.users", "_udm_switch_to_internal", {"auth_method": "password_totp"}),
-    ("res.users", "_udm_check_second_factor", {}),
+    ("res.users", "_udm_clean_second_factor", {}),
     ("res.users", "_totp_try_setting", {}),
     ("portal.internal.switch", "_udm_open", {"auth_method": "totp"}),
 )
@@ -1167,11 +1167,18 @@ def _race_users(tw, count, template, prefix):
     return users
 
 
+def _round_robin(urls, db):
+    """A client for the i-th login, on the servers `urls` in turn."""
+    return lambda i: OdooClient(urls[i % len(urls)], db)
+
+
 def _browsers(tw, race, user):
     """RACE_PRESSES sessions of `user`, over both processes. Logged in one after the
     other: Odoo rehashes a password at its first login, and concurrent rehashes of
     one user are Odoo's own serialization errors, not the suite's."""
-    return login_all(race["urls"], tw["db"], [user] * RACE_PRESSES, threads=1)
+    return login_all(
+        [user] * RACE_PRESSES, _round_robin(race["urls"], tw["db"]), threads=1
+    )
 
 
 def _press_switch(clients, users):
@@ -1269,7 +1276,7 @@ def test_race_template_seats(tw, test_db, race):
     admin = tw["admin"]
     template = _template(admin, "Seats", udm_max_duration=60, udm_template_seats=3)
     users = _race_users(tw, 12, template, "timebox-seat")
-    clients = login_all(race["urls"], tw["db"], users)
+    clients = login_all(users, _round_robin(race["urls"], tw["db"]))
     user_ids = [u["id"] for u in users]
     before = {
         row["id"]: sorted(row["groups_id"])

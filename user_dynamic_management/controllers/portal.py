@@ -184,15 +184,38 @@ class UserDynamicManagementPortal(UdmSwitchCard, CustomerPortal):
         """Check who `user` is as Settings ask at the switch (their password, a
         two-factor code); return how they confirmed it (auth_method of the switch:
         "session", "password", "totp" or "password_totp"). Raises AccessDenied for a
-        wrong password, UserError for a missing or wrong two-factor code."""
-        auth_method = "session"
-        if self._udm_confirm_password():
-            self._udm_check_password(user, password)
-            auth_method = "password"
-        if user._udm_second_factor_required():
-            user._udm_check_second_factor(totp_code)
-            auth_method = "password_totp" if auth_method == "password" else "totp"
-        return auth_method
+        wrong password, UserError for a missing or wrong two-factor code, or when
+        Odoo's login rate limit holds the user back.
+
+        The password and the code are one attempt for that rate limit: its count of
+        failures is reset only when both are right (a right password must not clear
+        the wrong codes typed before it)."""
+        confirm_password = self._udm_confirm_password()
+        second_factor = user._udm_second_factor_required()
+        if confirm_password and not password:
+            raise AccessDenied()
+        code = second_factor and user._udm_clean_second_factor(totp_code)
+        step = None
+        try:
+            with user._assert_can_auth(user=user.id):
+                if confirm_password:
+                    step = "password"
+                    user._check_credentials(password, {"interactive": True})
+                if second_factor:
+                    step = "code"
+                    user.sudo()._totp_check(code)
+        except AccessDenied as denied:
+            if step == "password":
+                raise
+            # the rate limit's words ("please wait"), or a wrong code
+            raise UserError(
+                str(denied.args[0])
+                if denied.args and denied.args[0] != "Access Denied"
+                else _("Verification failed, please double-check the 6-digit code.")
+            ) from denied
+        if second_factor:
+            return "password_totp" if confirm_password else "totp"
+        return "password" if confirm_password else "session"
 
     def _udm_switch_refused(self, user, error, reason):
         """Back to /my after the refused switch of `user` (`error`, a UserError or
@@ -207,15 +230,6 @@ class UserDynamicManagementPortal(UdmSwitchCard, CustomerPortal):
             )
         request.env["portal.internal.switch.refusal"]._udm_record(user, error)
         return self._udm_back_to_my(str(error.args[0]), reason=reason or "")
-
-    def _udm_check_password(self, user, password):
-        """Raise AccessDenied unless `password` is the user's password (login rate limit
-        applies).
-        """
-        if not password:
-            raise AccessDenied()
-        with user._assert_can_auth(user=user.id):
-            user._check_credentials(password, {"interactive": True})
 
     def _udm_clean_inputs(self, **values):
         """The fields posted to the suite's forms, checked before they reach PostgreSQL

@@ -30,6 +30,14 @@ class PortalInternalSwitch(models.Model):
         return res
 
     @api.model
+    def _udm_is_limited(self, user=None):
+        """The seats of the user's template are shared with its other users too."""
+        if super()._udm_is_limited(user):
+            return True
+        template = user and user._access_right_template_effective()
+        return bool(template and template.sudo().udm_template_seats)
+
+    @api.model
     def _udm_check_daily_limit(self, now, user, daily_limit):
         """At most `daily_limit` switches per user per day (0: no limit)."""
         if not daily_limit:

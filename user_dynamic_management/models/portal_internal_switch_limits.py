@@ -71,7 +71,7 @@ class PortalInternalSwitch(models.Model):
         return max(max_switches, 0), max(time_limit, 0)
 
     @api.model
-    def _udm_quota_lock(self):
+    def _udm_quota_lock(self, user=None):
         """Serialise switches on the quota row.
 
         Under REPEATABLE READ an advisory or row lock alone does not protect the count:
@@ -80,10 +80,16 @@ class PortalInternalSwitch(models.Model):
         Odoo's `retrying` then replays the request, which sees the first switch and
         refuses cleanly.
         """
+        if self._udm_is_limited(user):
+            self.env["portal.internal.switch.quota"].sudo()._udm_lock()
+
+    @api.model
+    def _udm_is_limited(self, user=None):
+        """Whether a switch of `user` counts against a limit shared with other users
+        (the quota, the seats), so that switches must be serialised. Extension
+        point."""
         max_switches, time_limit = self._udm_quota_settings()
-        if (not max_switches or not time_limit) and not self._udm_max_seats():
-            return
-        self.env["portal.internal.switch.quota"].sudo()._udm_lock()
+        return bool((max_switches and time_limit) or self._udm_max_seats())
 
     @api.model
     def _udm_max_seats(self):

@@ -83,7 +83,7 @@ class PortalInternalSwitch(models.Model):
         of two simultaneous submits, the loser gets 40001 and its replay finds the
         switch of the winner.
         """
-        self._udm_quota_lock()
+        self._udm_quota_lock(user)
         self.env.cr.execute(
             SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
             log_exceptions=False,

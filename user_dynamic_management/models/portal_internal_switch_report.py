@@ -1,6 +1,6 @@
 # Copyright 2026 Portal Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
 
 
@@ -12,21 +12,39 @@ class PortalInternalSwitch(models.Model):
 
     duration_minutes = fields.Float(
         string="Duration (minutes)",
-        compute="_compute_duration_minutes",
-        store=True,
+        readonly=True,
         digits=(16, 2),
         help="How long the switch lasted, once it has ended (0 while it is open).",
     )
 
-    @api.depends("start_date", "end_date")
-    def _compute_duration_minutes(self):
-        for switch in self:
-            ended = switch.start_date and switch.end_date
-            switch.duration_minutes = (
-                (switch.end_date - switch.start_date).total_seconds() / 60
-                if ended
-                else 0.0
+    def write(self, vals):
+        res = super().write(vals)
+        if {"start_date", "end_date"} & vals.keys():
+            self._udm_store_durations()
+        return res
+
+    def _udm_store_durations(self):
+        """Store how long these switches lasted, in one query whatever their number
+        (a computed field would be flushed as one UPDATE per distinct duration: the
+        revert job reverts many switches at once in a constant number of queries)."""
+        self.flush_recordset(["start_date", "end_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE portal_internal_switch
+                   SET duration_minutes = CASE
+                       WHEN start_date IS NOT NULL AND end_date IS NOT NULL
+                       THEN ROUND(
+                           (EXTRACT(EPOCH FROM end_date - start_date) / 60)::numeric,
+                           2
+                       )
+                       ELSE 0 END
+                 WHERE id = ANY(%s)
+                """,
+                self.ids,
             )
+        )
+        self.invalidate_recordset(["duration_minutes"])
 
 
 class PortalInternalSwitchPeak(models.Model):

@@ -75,9 +75,12 @@ class PortalInternalSwitchRequest(models.Model):
     @api.model
     def _udm_check_one_open(self, user):
         """Raise UserError when `user` already has a request waiting or approved."""
-        # one open request per user, also with two tabs: lock the user
+        # one open request per user, also with two tabs or two servers: UPDATE the
+        # user's row (a lock alone is not enough under REPEATABLE READ, the second
+        # filing would count on its old snapshot): the second gets 40001 once the
+        # first commits, and its replay finds the first request
         self.env.cr.execute(
-            SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id),
+            SQL("UPDATE res_users SET write_date = write_date WHERE id = %s", user.id),
             log_exceptions=False,
         )
         if self.sudo().search_count(

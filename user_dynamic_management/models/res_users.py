@@ -5,6 +5,7 @@ create/write/unlink overrides (what they check and end lives in res_users_*.py).
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .const import MANAGER_GROUP, is_own_write
 
@@ -309,23 +310,29 @@ class ResUsers(models.Model):
         return switches._udm_revert(reason)
 
     def _udm_pop_revert_notice(self):
-        """Reason of the last revert not yet shown on the portal; then forget it."""
+        """Reason of the last revert not yet shown on the portal; then forget it.
+
+        One UPDATE marks every unseen revert (a single message is shown, the
+        latest): of two pages loading at once, the second waits, gets 40001 and is
+        replayed by Odoo, then finds nothing to show; that expected conflict is not
+        logged as an error."""
         self.ensure_one()
-        unseen = (
-            self.env["portal.internal.switch"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", self.id),
-                    ("state", "=", "reverted"),
-                    ("notice_shown", "=", False),
-                ],
-                order="end_date desc, id desc",
-            )
+        Switch = self.env["portal.internal.switch"]
+        Switch.flush_model(["user_id", "state", "notice_shown"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE portal_internal_switch SET notice_shown = TRUE
+                 WHERE user_id = %s AND state = 'reverted'
+                   AND notice_shown IS NOT TRUE
+                RETURNING reason, end_date, id
+                """,
+                self.id,
+            ),
+            log_exceptions=False,
         )
-        if not unseen:
+        rows = self.env.cr.fetchall()
+        Switch.invalidate_model(["notice_shown"])
+        if not rows:
             return False
-        # the latest reason is shown; every older unseen one is marked as well, so a
-        # single message is shown
-        unseen._udm_own().write({"notice_shown": True})
-        return unseen[0].reason
+        return max(rows, key=lambda row: (row[1], row[2]))[0]

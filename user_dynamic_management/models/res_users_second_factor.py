@@ -4,7 +4,7 @@
 login rate limit)."""
 
 from odoo import _, models
-from odoo.exceptions import AccessDenied, UserError
+from odoo.exceptions import UserError
 
 from .const import PARAM_REQUIRE_TOTP
 
@@ -27,10 +27,11 @@ class ResUsers(models.Model):
         user = self.sudo()
         return "totp_enabled" in user._fields and user.totp_enabled
 
-    def _udm_check_second_factor(self, code):
-        """Check the two-factor code this user typed to switch, with Odoo's own TOTP
-        check and its login rate limit; raise UserError when it is missing or wrong,
-        or when the user has no two-factor authentication to ask for."""
+    def _udm_clean_second_factor(self, code):
+        """The two-factor code this user typed to switch, as an int; raise UserError
+        when it is missing or malformed, or when the user has no two-factor
+        authentication to ask for (checking it is the caller's: see the switch
+        route's _udm_confirm_identity, one attempt with the password)."""
         self.ensure_one()
         if not self._udm_has_totp():
             raise UserError(
@@ -44,14 +45,4 @@ class ResUsers(models.Model):
             raise UserError(
                 _("Please type the 6-digit code of your authenticator app.")
             )
-        user = self.sudo()
-        try:
-            with user._assert_can_auth(user=user.id):
-                user._totp_check(int(code))
-        except AccessDenied as denied:
-            # Odoo's words: a wrong code, or too many attempts ("please wait")
-            raise UserError(
-                str(denied.args[0])
-                if denied.args and denied.args[0] != "Access Denied"
-                else _("Verification failed, please double-check the 6-digit code.")
-            ) from denied
+        return int(code)
