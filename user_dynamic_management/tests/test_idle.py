@@ -134,7 +134,11 @@ class TestIdle(UdmCommon, TransactionCase):
         for i, user in enumerate(users):
             if i % 2:
                 user.groups_id = [Command.link(self.group_extra_share.id)]
-        for user in users + others:
+        # each due switch started at its own second: durations differ, and their
+        # storing must not cost a query per switch either
+        for i, user in enumerate(users):
+            self._switch_at(user, f"2026-03-02 10:00:{i:02d}")
+        for user in others:
             self._switch_at(user, "2026-03-02 10:00:00")
         self.env.flush_all()
         self.cr.precommit.run()  # nothing pending from the setup may be counted
