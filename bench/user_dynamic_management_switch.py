@@ -106,24 +106,34 @@ def db_exists(db):
     )
 
 
-def build(db, closed, rebuild):
-    if db_exists(db) and not rebuild:
-        return
+def install_db(db, port):
+    """A new database `db` with the suite, no demo data (Odoo on `port` meanwhile)."""
     subprocess.run([PY, DBUTIL, CONF, "drop", db], check=True)
     subprocess.run(
         [ODOO_SH, "-d", db, "-i", ADDONS, "--without-demo=all", "--stop-after-init",
-         "--log-level=warn", f"--http-port={PORT + 50}"],
+         "--log-level=warn", f"--http-port={port}"],
         check=True,
     )  # fmt: skip
+
+
+def run_setup(db, script):
+    """Run `script` in the Odoo shell of `db`; it prints "SETUP OK" when done."""
     out = subprocess.run(
         [ODOO_SH, "shell", "-d", db, "--no-http", "--log-level=warn"],
-        input=SETUP.replace("__CLOSED__", str(closed)),
+        input=script,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     if "SETUP OK" not in out:
         sys.exit(f"setup failed:\n{out}")
+
+
+def build(db, closed, rebuild):
+    if db_exists(db) and not rebuild:
+        return
+    install_db(db, PORT + 50)
+    run_setup(db, SETUP.replace("__CLOSED__", str(closed)))
 
 
 class Client:

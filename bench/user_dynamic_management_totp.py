@@ -40,18 +40,14 @@ import json
 import os
 import re
 import statistics
-import subprocess
-import sys
 import time
 
 from user_dynamic_management_switch import (
-    ADDONS,
     CONF,
-    DBUTIL,
-    ODOO_SH,
-    PY,
     Client,
     db_exists,
+    install_db,
+    run_setup,
     start_server,
     stats,
 )
@@ -165,21 +161,8 @@ class TotpClient(Client):
 
 def build(db, users, rebuild):
     if rebuild or not db_exists(db):
-        subprocess.run([PY, DBUTIL, CONF, "drop", db], check=True)
-        subprocess.run(
-            [ODOO_SH, "-d", db, "-i", ADDONS, "--without-demo=all",
-             "--stop-after-init", "--log-level=warn", f"--http-port={PORT + 50}"],
-            check=True,
-        )  # fmt: skip
-    out = subprocess.run(
-        [ODOO_SH, "shell", "-d", db, "--no-http", "--log-level=warn"],
-        input=SETUP.replace("__USERS__", str(users)),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    if "SETUP OK" not in out:
-        sys.exit(f"setup failed:\n{out}")
+        install_db(db, PORT + 50)
+    run_setup(db, SETUP.replace("__USERS__", str(users)))
 
 
 def measure(url, db, admin, switches, block):
