@@ -10,7 +10,7 @@ DEFAULT_TEMPLATE_NAME = "Template for Internal from Portal"
 class ResUsers(models.Model):
     """A template's name: it names a set of access rights, not a person."""
 
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):
