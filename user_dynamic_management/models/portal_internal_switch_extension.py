@@ -146,14 +146,18 @@ class PortalInternalSwitch(models.Model):
         """
         now = fields.Datetime.now()
         switch = self._udm_active_for_user(uid)._udm_lock_open()
-        deadlines = [d for d in (switch.deadline, switch.end_deadline) if d]
-        # past a deadline, not reverted yet: the revert is due, not an extension
-        if not switch or (deadlines and min(deadlines) <= now):
+        if not switch._udm_running_at(now):
             raise UserError(_("You have no internal access to extend."))
         offer = switch._udm_extension_offer(now)
         if offer["kind"]:
             raise UserError(switch._udm_extension_refusal(offer["reason"], now))
         return switch._udm_apply_extension(offer["minutes"])
+
+    def _udm_running_at(self, now):
+        """Whether this (locked) switch is open and none of its deadlines has passed
+        at `now`: past one, not reverted yet, the revert is due, not an extension."""
+        deadlines = [d for d in (self.deadline, self.end_deadline) if d]
+        return bool(self) and not (deadlines and min(deadlines) <= now)
 
     def _udm_apply_extension(self, minutes):
         """Extend this open, locked switch by `minutes` (checked by the caller): the

@@ -100,8 +100,7 @@ class PortalInternalSwitchRequest(models.Model):
         self.ensure_one()
         switch = self.extension_of_id._udm_lock_open()
         now = fields.Datetime.now()
-        deadlines = [d for d in (switch.deadline, switch.end_deadline) if d]
-        if not switch or (deadlines and min(deadlines) <= now):
+        if not switch._udm_running_at(now):
             raise UserError(
                 _("The internal access this extension was asked for has ended.")
             )
@@ -178,9 +177,9 @@ class PortalInternalSwitch(models.Model):
         changed, when refused."""
         now = fields.Datetime.now()
         switch = self._udm_active_for_user(uid)._udm_lock_open()
-        deadlines = [d for d in (switch.deadline, switch.end_deadline) if d]
-        offer = switch and switch._udm_extension_offer(now)
-        if not offer or offer["kind"] != "approval" or min(deadlines or [now]) <= now:
+        offer = switch._udm_running_at(now) and switch._udm_extension_offer(now)
+        if not offer or offer["kind"] != "approval":
+            # extended, or refused with the reason _udm_extend gives
             return {"extended": self._udm_extend(uid)}
         Request = self.env["portal.internal.switch.request"]
         Request._udm_file_extension(switch, offer["minutes"])
