@@ -55,7 +55,10 @@ class MyAccountRequestMixin:
             states = {}
             setattr(request, REQUEST_STATE, states)
             request.env.cr.postrollback.add(partial(delattr, request, REQUEST_STATE))
-        return states.setdefault(request.env.uid, MyAccountState())
+        state = states.get(request.env.uid)
+        if state is None:
+            state = states[request.env.uid] = MyAccountState()
+        return state
 
     def _pfa_access(self):
         """Rights of the current user on My Account; None for a user no group

@@ -30,7 +30,8 @@ class ResUsers(models.Model):
 
     def _pfa_log_changes(self, changes):
         """Log ``[(field, old, new)]`` on the contact's chatter (never a
-        password value)."""
+        password value), at the end of the transaction
+        (``res.partner._pfa_queue_audit_note``)."""
         if not changes:
             return
         self.ensure_one()
@@ -54,9 +55,7 @@ class ResUsers(models.Model):
             _("Profile changed by the portal user:"),
             Markup().join(items),
         )
-        # sudo: the portal user may not post on contacts; the note is about
-        # their own contact and written by the server
-        self.partner_id.sudo()._message_log(body=body)
+        self.partner_id._pfa_queue_audit_note(body)
 
     def _pfa_send_login_notice(self, old_login, old_email):
         """Warn the old address(es) that the login changed (as a security

@@ -167,3 +167,35 @@ class TestPortalAccountSave(PortalFieldAccessHttpCommon, HttpCase):
             dict(calls),
             {"_pfa_clean": 6, "_pfa_check_changes": 1, "password verified": 2},
         )
+
+    def _contact_messages(self):
+        """The messages on the portal user's contact."""
+        return self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.portal.partner_id.id)]
+        )
+
+    def test_one_message_per_save(self):
+        """The audit note of a save that changes the address is the text of
+        mail's tracking message of that change: one message, not two."""
+        self.authenticate("pfa_portal", PASSWORD)
+        before = self._contact_messages()
+        self._stock_form_save("Lyon")
+        new = self._contact_messages() - before
+        self.assertEqual(len(new), 1, new.mapped("body"))
+        self.assertIn("Profile changed by the portal user", new.body)
+        self.assertIn("City: Paris \N{RIGHTWARDS ARROW} Lyon", new.body)
+        self.assertIn("Lyon", new.tracking_value_ids.sudo().mapped("new_value_char")[0])
+
+    def test_note_without_tracked_change_logged_alone(self):
+        """A change of a field mail does not track (SIRET) is logged as a note
+        of its own."""
+        self._grant({"siret": "write"})
+        self.authenticate("pfa_portal", PASSWORD)
+        before = self._contact_messages()
+        self._save({"siret": "552 100 554 00013"})
+        new = self._contact_messages() - before
+        self.assertEqual(len(new), 1, new.mapped("body"))
+        self.assertIn(
+            "SIRET: \N{EM DASH} \N{RIGHTWARDS ARROW} 55210055400013", new.body
+        )
+        self.assertFalse(new.tracking_value_ids)
