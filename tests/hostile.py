@@ -83,6 +83,15 @@ def changed_tables(before, after):
     return diff
 
 
+def assert_attack_changes_nothing(attack, world, db):
+    """Run the catalogue's ``attack`` (it asserts its refusal itself) on
+    ``world`` and assert that no row of ``db`` changed."""
+    before = snapshot(db)
+    attack(world)
+    after = snapshot(db)
+    assert not changed_tables(before, after), "rows changed by a refused attack"
+
+
 # how Odoo and the suite word their refusals (regular expressions)
 PRIVATE = r"Private methods \(such as {}\) cannot be called remotely"
 NO_ACCESS = r"You are not allowed to {} '[^']+' \({}\) records"

@@ -51,6 +51,7 @@ from hostile import (
     SWITCHED_NO_USERS,
     USERS_WRITE,
     Actor,
+    assert_attack_changes_nothing,
     attack_registry,
     changed_tables,
     enable_totp,
@@ -389,29 +390,22 @@ for _label, _value in FORGED_MINUTES.items():
     attack(f"extend: past the maximum with forged {_label} minutes")(_forged)
 
 
-@attack("extend: another user's switch, by a portal user")
-def _(w):
-    victim = _uid(w, "victim")
-    _extend_refused(
-        _actor(w, "attacker"),
-        NOTHING_TO_EXTEND,
-        switch_id=w["switch"][victim],
-        uid=victim,
-        user_id=victim,
-    )
+# who forges another user's switch in the extend route: (label, actor, refusal,
+# whether the body also forges the victim's uid in a context)
+FORGED_VICTIM = (
+    ("a portal user", "attacker", NOTHING_TO_EXTEND, False),
+    ("a switched user with none left", "extender", NO_EXTENSION_LEFT, True),
+)
+for _label, _who, _message, _context in FORGED_VICTIM:
 
+    def _forged_victim(w, _who=_who, _message=_message, _context=_context):
+        victim = _uid(w, "victim")
+        forged = {"switch_id": w["switch"][victim], "uid": victim, "user_id": victim}
+        if _context:
+            forged["context"] = {"uid": victim}
+        _extend_refused(_actor(w, _who), _message, **forged)
 
-@attack("extend: another user's switch, by a switched user with none left")
-def _(w):
-    victim = _uid(w, "victim")
-    _extend_refused(
-        _actor(w, "extender"),
-        NO_EXTENSION_LEFT,
-        switch_id=w["switch"][victim],
-        uid=victim,
-        user_id=victim,
-        context={"uid": victim},
-    )
+    attack(f"extend: another user's switch, by {_label}")(_forged_victim)
 
 
 @attack("extend: an ended switch")
@@ -1014,10 +1008,7 @@ def test_catalogue_is_large_enough():
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_attack_refused(tw, test_db, name):
-    before = snapshot(test_db)
-    ATTACKS[name](tw)
-    after = snapshot(test_db)
-    assert not changed_tables(before, after), "rows changed by a refused attack"
+    assert_attack_changes_nothing(ATTACKS[name], tw, test_db)
 
 
 @pytest.mark.parametrize("confirm_password", ["True", "False"])

@@ -9,6 +9,8 @@ from odoo.addons.user_dynamic_management.models.portal_internal_switch import (
     PARAM_TIME_LIMIT,
 )
 
+# The route of the countdown's "Extend" (and "Ask to extend").
+EXTEND_URL = "/user_dynamic_management/extend"
 CONTEXT = {"tracking_disable": True, "no_reset_password": True, "mail_notrack": True}
 
 
@@ -89,3 +91,13 @@ class UdmCommon:
         return self.Switch.sudo().search(
             [("user_id", "=", user.id), ("state", "=", "active")]
         )
+
+    def _udm_assert_posted_switch_refused(self, response, user, message):
+        """A switch posted from /my was refused: back on /my, which says
+        ``message``; ``user`` still a portal user, no switch running."""
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertIn(message, self.url_open("/my").text)
+        self.env.invalidate_all()
+        self.assertTrue(user.share)
+        self.assertFalse(self._udm_active(user))

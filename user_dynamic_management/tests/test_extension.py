@@ -15,9 +15,8 @@ from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
 from ..models.portal_internal_switch_request import PARAM_REQUIRE_APPROVAL
-from .common import UdmCommon
+from .common import EXTEND_URL, UdmCommon
 
-EXTEND_URL = "/user_dynamic_management/extend"
 START = datetime(2026, 3, 2, 10, 0)
 
 

@@ -16,10 +16,9 @@ from odoo.tests.common import new_test_user
 
 from ..models.const import PARAM_REQUIRE_TOTP
 from ..models.portal_internal_switch_request import PARAM_REQUIRE_APPROVAL
-from .common import UdmCommon
+from .common import EXTEND_URL, UdmCommon
 
 SWITCH_URL = "/my/switch_to_internal"
-EXTEND_URL = "/user_dynamic_management/extend"
 STATUS_URL = "/user_dynamic_management/status"
 
 
@@ -75,16 +74,6 @@ class TestPolicyTours(UdmCommon, HttpCase):
         self.assertTrue(switch)
         return switch
 
-    def _assert_refused(self, response, user, message):
-        """The switch was refused: back on /my, which says `message`, nothing
-        changed."""
-        self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers["Location"].endswith("/my"))
-        self.assertIn(message, self.url_open("/my").text)
-        self.env.invalidate_all()
-        self.assertTrue(user.share)
-        self.assertFalse(self._udm_active(user))
-
     def test_require_totp_ticked_in_settings(self):
         self.assertFalse(self.ICP.get_param(PARAM_REQUIRE_TOTP))
         self._admin_tour("udm_policy_require_totp")
@@ -92,7 +81,7 @@ class TestPolicyTours(UdmCommon, HttpCase):
         # a portal user without two-factor authentication cannot switch
         self.assertFalse(self.portal_user.totp_enabled)
         response = self._press_switch(self.portal_user, totp_code="123456")
-        self._assert_refused(
+        self._udm_assert_posted_switch_refused(
             response,
             self.portal_user,
             "Switching needs two-factor authentication: enable it on your Security "
@@ -151,12 +140,12 @@ class TestPolicyTours(UdmCommon, HttpCase):
         with freeze_time("2026-03-02 09:50:00"):
             self.portal_user2._udm_revert("user")
         with freeze_time("2026-03-02 10:00:00"):
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.portal_user),
                 self.portal_user,
                 "You have switched 2 times today, the most allowed per day.",
             )
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.portal_user2),
                 self.portal_user2,
                 "Your last switch ended less than 20 min ago.",
@@ -165,7 +154,7 @@ class TestPolicyTours(UdmCommon, HttpCase):
             self._assert_switched(
                 self._press_switch(self.portal_user3), self.portal_user3
             )
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.volunteer),
                 self.volunteer,
                 "The only seat of UDM Template is taken.",
@@ -185,14 +174,14 @@ class TestPolicyTours(UdmCommon, HttpCase):
         self.assertEqual(set(windows.mapped("hour_to")), {17.5})
         # Saturday 7 March 2026, 12:00 in Paris: closed
         with freeze_time("2026-03-07 11:00:00"):
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.portal_user),
                 self.portal_user,
                 "Internal access with UDM Template is open at set times only.",
             )
         # Monday 9 March, 08:20 in Paris: not open yet
         with freeze_time("2026-03-09 07:20:00"):
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.portal_user),
                 self.portal_user,
                 "Internal access with UDM Template is open at set times only.",
@@ -225,7 +214,7 @@ class TestPolicyTours(UdmCommon, HttpCase):
         )
         # Saturday 7 March 2026, before the planned access
         with freeze_time("2026-03-07 07:59:00"):
-            self._assert_refused(
+            self._udm_assert_posted_switch_refused(
                 self._press_switch(self.volunteer),
                 self.volunteer,
                 "Internal access with UDM Template is open at set times only.",

@@ -74,21 +74,13 @@ class TestSecondFactor(UdmCommon, HttpCase):
         )
         return page, response
 
-    def _refused(self, user, response, message):
-        self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers["Location"].endswith("/my"))
-        self.assertIn(message, self.url_open("/my").text)
-        self.env.invalidate_all()
-        self.assertTrue(user.share)
-        self.assertFalse(self._udm_active(user))
-
     @mute_logger("odoo.addons.user_dynamic_management.controllers.portal")
     def test_without_two_factor_the_user_is_told_to_enable_it(self):
         page, response = self._post_switch(self.portal_user, totp_code="123456")
         self.assertIn('href="/my/security"', page)
-        self._refused(
-            self.portal_user,
+        self._udm_assert_posted_switch_refused(
             response,
+            self.portal_user,
             "Switching needs two-factor authentication: enable it on your Security "
             "page",
         )
@@ -101,12 +93,14 @@ class TestSecondFactor(UdmCommon, HttpCase):
         self.portal_user.sudo().totp_secret = SECRET
         page, response = self._post_switch(self.portal_user)
         self.assertIn('name="totp_code"', page)
-        self._refused(
-            self.portal_user, response, "Please type the 6-digit code of your"
+        self._udm_assert_posted_switch_refused(
+            response, self.portal_user, "Please type the 6-digit code of your"
         )
         wrong = str((int(self._code()) + 1) % 1000000).zfill(6)
         __, response = self._post_switch(self.portal_user, totp_code=wrong)
-        self._refused(self.portal_user, response, "Verification failed")
+        self._udm_assert_posted_switch_refused(
+            response, self.portal_user, "Verification failed"
+        )
         __, response = self._post_switch(self.portal_user, totp_code=self._code())
         self.assertTrue(response.headers["Location"].endswith("/web"))
         switch = self._udm_active(self.portal_user)
