@@ -4,7 +4,7 @@
     "name": "Portal Field Access",
     "summary": "Portal Access Groups grant portal users Read or Write on their "
     "own login, password, names, address, language and SIRET, on every channel",
-    "version": "17.0.2.4.0",
+    "version": "17.0.2.5.0",
     "category": "Administration",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite"
