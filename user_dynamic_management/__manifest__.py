@@ -4,7 +4,7 @@
     "name": "User Dynamic Management",
     "summary": "Portal users switch themselves to internal users for a while, "
     "and are switched back when idle or on logout",
-    "version": "17.0.1.3.0",
+    "version": "17.0.1.4.0",
     "category": "Administration",
     "author": "Portal Suite contributors",
     "website": "https://github.com/portal-suite/odoo-portal-suite"

@@ -33,16 +33,32 @@ class PortalInternalSwitchRequest(models.Model):
     )
 
     @api.model
+    def _udm_extension_blocker(self, switch):
+        """The extension request of `switch` that stops its user from asking again:
+        one waiting for an answer, or one an approver refused (an answer for the
+        rest of this switch: asking again would only notify the approvers again).
+        The newest; empty when the user may ask."""
+        return self.sudo().search(
+            [
+                ("extension_of_id", "=", switch.id),
+                ("state", "in", ("pending", "refused")),
+            ],
+            order="id desc",
+            limit=1,
+        )
+
+    @api.model
     def _udm_file_extension(self, switch, minutes):
         """Ask the approvers to extend the open `switch` (locked by the caller) by
         `minutes`; return the request. Refused (UserError, nothing changed) when an
-        extension of it is already waiting."""
-        if self.sudo().search_count(
-            [("extension_of_id", "=", switch.id), ("state", "=", "pending")]
-        ):
+        extension of it is already waiting or was refused."""
+        blocker = self._udm_extension_blocker(switch)
+        if blocker.state == "pending":
             raise UserError(
                 _("You already asked for an extension: an approver will answer.")
             )
+        if blocker:
+            raise UserError(blocker._udm_extension_refused_text())
         # the requester cannot read requests: they do not follow theirs
         request = (
             self.sudo()
@@ -165,7 +181,8 @@ class PortalInternalSwitchRequest(models.Model):
 
 class PortalInternalSwitch(models.Model):
     """The switch side of extension requests: "Extend" asks the approvers when the
-    policy requires an approval; the status says when an extension is waiting."""
+    policy requires an approval; the status says when an extension is waiting or
+    was refused (no second ask in that switch)."""
 
     _inherit = "portal.internal.switch"  # pylint: disable=consider-merging-classes-inherited
 
@@ -190,18 +207,19 @@ class PortalInternalSwitch(models.Model):
         "extension_note" says so."""
         status = super()._udm_status()
         if self and self.state == "active" and status.get("extension_approval"):
-            Request = self.env["portal.internal.switch.request"].sudo()
-            pending = Request.search(
-                [("extension_of_id", "=", self.id), ("state", "=", "pending")],
-                limit=1,
-            )
-            if pending:
+            Request = self.env["portal.internal.switch.request"]
+            blocker = Request._udm_extension_blocker(self)
+            if blocker:
                 status.update(
                     extension_minutes=0,
                     extension_approval=False,
-                    extension_note=_(
-                        "Extension of %s min asked: waiting for an approver.",
-                        pending.duration,
+                    extension_note=(
+                        _(
+                            "Extension of %s min asked: waiting for an approver.",
+                            blocker.duration,
+                        )
+                        if blocker.state == "pending"
+                        else blocker._udm_extension_refused_text()
                     ),
                 )
         return status

@@ -219,6 +219,46 @@ class TestExtensionRequests(UdmCommon, HttpCase):
         self.assertEqual(self._requests().state, "expired")
         self.assertTrue(self.portal_user.share)
 
+    def test_refused_once_no_second_ask_in_that_switch(self):
+        """A refusal is the answer for the rest of the switch: the countdown says
+        so instead of offering to ask, and asking again (the route too) is refused
+        without notifying the approvers again. The next switch may ask."""
+        switch = self._switch(frozen=False)
+        self.Switch._udm_extend_or_ask(self.portal_user.id)
+        request = self._requests()
+        request.with_user(self.approver).action_refuse("Not during the audit.")
+        messages = self.env["mail.message"].sudo().search_count([])
+        activities = self.env["mail.activity"].sudo().search_count([])
+        refused = "Your extension request was refused: Not during the audit."
+        status = switch._udm_status()
+        self.assertEqual(
+            (status["extension_minutes"], status["extension_approval"]), (0, False)
+        )
+        self.assertEqual(status["extension_note"], refused)
+        with self.assertRaisesRegex(UserError, refused):
+            self.Switch._udm_extend_or_ask(self.portal_user.id)
+        self.authenticate(self.portal_user.login, f"{self.portal_user.login}_pw_123")
+        with mute_logger("odoo.http"):
+            result = self.make_jsonrpc_request(EXTEND_URL, {})
+        self.assertEqual((result["extended"], result["message"]), (False, refused))
+        self.assertEqual(self._requests(), request)
+        self.assertEqual(
+            (
+                self.env["mail.message"].sudo().search_count([]),
+                self.env["mail.activity"].sudo().search_count([]),
+            ),
+            (messages, activities),
+        )
+        self.assertEqual(switch.extended_minutes, 0)
+        # a new switch starts afresh
+        self.portal_user._udm_revert("idle")
+        self.portal_user.udm_approval = "not_required"
+        self._switch(frozen=False)
+        self.assertEqual(
+            self.Switch._udm_extend_or_ask(self.portal_user.id), {"requested": 30}
+        )
+        self.assertEqual(len(self._requests()), 2)
+
     def test_revert_removes_follows_of_models_the_user_cannot_read(self):
         switch = self._switch(frozen=False)
         # while switched, the user follows a Full User Request (a model portal users
