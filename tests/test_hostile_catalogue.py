@@ -500,6 +500,24 @@ def _(w):
     )
 
 
+# The confirmation dialog of "Revert now" / "Revert and log out": only Access Rights
+# administrators may open (create) one; nobody else reaches its "Confirm".
+for _channel in ("call_kw", "jsonrpc", "xmlrpc"):
+    for _actor in ("attacker", "insider", "employee"):
+
+        def _revert_dialog(w, actor=_actor, ch=_channel):
+            refused(
+                w["actors"][actor],
+                ch,
+                "portal.internal.switch.revert",
+                "create",
+                {"switch_id": _insider_switch_id(w)[0], "log_out": True},
+                pattern=NO_ACCESS.format("create", r"portal\.internal\.switch\.revert"),
+            )
+
+        attack(f"revert dialog: {_actor} opens one over {_channel}")(_revert_dialog)
+
+
 @attack("quota: insider resets the quota row")
 def _(w):
     refused(
