@@ -183,6 +183,22 @@ def refused(actor, channel, model, method, *args, pattern, **kwargs):
     raise AssertionError(f"not refused, answered {result!r}")
 
 
+def refused_self_write(actor, channel, values, uid=None):
+    """`actor` writes `values` (one field) on their own user (`uid`, default theirs)
+    over `channel`: refused by the access rights on users or by the field's
+    groups."""
+    (field,) = values
+    return refused(
+        actor,
+        channel,
+        "res.users",
+        "write",
+        [uid or actor.uid],
+        values,
+        pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format(field),
+    )
+
+
 def attack_registry():
     """A catalogue of attacks: {name: function(world)}, and the decorator
     `@attack(name)` that registers one (each name once)."""

@@ -19,11 +19,11 @@ from hostile import (
     NO_ACCESS,
     PRIVATE,
     SWITCHED_NO_USERS,
-    USERS_WRITE,
     assert_attack_changes_nothing,
     attack_registry,
     build_world,
     refused,
+    refused_self_write,
 )
 from reliability import ICP, SWITCH_URL, revert_all, xmlid
 
@@ -628,45 +628,22 @@ for _field, _value in SELF_WRITES.items():
                 continue
 
             def _self_write(w, field=_field, value=_value, actor=_actor, ch=_channel):
-                who = w["actors"][actor]
-                refused(
-                    who,
-                    ch,
-                    "res.users",
-                    "write",
-                    [who.uid],
-                    {field: value},
-                    pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format(field),
-                )
+                refused_self_write(w["actors"][actor], ch, {field: value})
 
             attack(f"self write {_field} as {_actor} over {_channel}")(_self_write)
 
 
 @attack("self write: portal user picks a template")
 def _(w):
-    who = w["actors"]["victim"]
-    refused(
-        who,
-        "call_kw",
-        "res.users",
-        "write",
-        [who.uid],
-        {"switch_template_id": w["template"]["id"]},
-        pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("switch_template_id"),
+    refused_self_write(
+        w["actors"]["victim"], "call_kw", {"switch_template_id": w["template"]["id"]}
     )
 
 
 @attack("self write: portal user makes themselves a template")
 def _(w):
-    who = w["actors"]["attacker"]
-    refused(
-        who,
-        "call_kw",
-        "res.users",
-        "write",
-        [who.uid],
-        {"is_access_right_template": True},
-        pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("is_access_right_template"),
+    refused_self_write(
+        w["actors"]["attacker"], "call_kw", {"is_access_right_template": True}
     )
 
 

@@ -57,6 +57,7 @@ from hostile import (
     enable_totp,
     mint_api_key,
     refused,
+    refused_self_write,
     snapshot,
     totp_code,
     totp_login,
@@ -319,6 +320,18 @@ def _refused_as(w, name, channel, model, method, *args, pattern, **kwargs):
     )
 
 
+def _self_write_refused_as(w, name, channel, values):
+    """`name` writes `values` (one field) on their own user over `channel`:
+    refused as `refused_self_write` says, or with Access Denied as `_refused_as`
+    says."""
+    if name in w["with_totp"] and channel in PASSWORD_CHANNELS:
+        return _refused_as(
+            w, name, channel, "res.users", "write", [_uid(w, name)], values,
+            pattern=ACCESS_DENIED,
+        )  # fmt: skip
+    return refused_self_write(_actor(w, name), channel, values)
+
+
 def _code_not_valid_now(secret):
     """A 6-digit code that no step of `secret` accepted now matches."""
     valid = {totp_code(secret, offset) for offset in (-1, 0, 1)}
@@ -515,16 +528,7 @@ for _channel in CHANNELS:
     for _field in ("udm_max_extension", "udm_extension_step"):
 
         def _own_policy(w, ch=_channel, field=_field):
-            who = _actor(w, "extender")
-            refused(
-                who,
-                ch,
-                "res.users",
-                "write",
-                [who.uid],
-                {field: 100000},
-                pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format(field),
-            )
+            refused_self_write(_actor(w, "extender"), ch, {field: 100000})
 
         attack(f"extend: the switched user raises their own {_field} over {_channel}")(
             _own_policy
@@ -757,15 +761,11 @@ for _channel in CHANNELS:
 
         def _own_secret(w, ch=_channel, name=_name):
             # without the step-up: a secret of their choosing, or none
-            _refused_as(
+            _self_write_refused_as(
                 w,
                 name,
                 ch,
-                "res.users",
-                "write",
-                [_uid(w, name)],
                 {"totp_secret": OTHER_SECRET if name == "nototp" else False},
-                pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("totp_secret"),
             )
 
         attack(f"two-factor: {_name} writes their own secret over {_channel}")(
@@ -915,15 +915,8 @@ for _channel in ("call_kw", "jsonrpc+key"):
     for _name in ("wuser", "extender"):
 
         def _grant_field(w, ch=_channel, name=_name):
-            _refused_as(
-                w,
-                name,
-                ch,
-                "res.users",
-                "write",
-                [_uid(w, name)],
-                {"udm_grant_ids": [(0, 0, _grant_values(_uid(w, name)))]},
-                pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format("udm_grant_ids"),
+            _self_write_refused_as(
+                w, name, ch, {"udm_grant_ids": [(0, 0, _grant_values(_uid(w, name)))]}
             )
 
         attack(f"planned access: {_name} adds one on their user over {_channel}")(
@@ -965,16 +958,7 @@ for _channel in CHANNELS:
     for _field in ("udm_cooldown", "udm_daily_limit", "udm_template_seats"):
 
         def _own_fairness(w, ch=_channel, field=_field):
-            _refused_as(
-                w,
-                "cooled",
-                ch,
-                "res.users",
-                "write",
-                [_uid(w, "cooled")],
-                {field: 0},
-                pattern=USERS_WRITE + "|" + FIELD_RIGHTS.format(field),
-            )
+            _self_write_refused_as(w, "cooled", ch, {field: 0})
 
         attack(f"fairness: the user clears their own {_field} over {_channel}")(
             _own_fairness
